@@ -20,7 +20,11 @@
 // Start fast: remember loaded classes between runs (class-data sharing), and
 // skip the optimising compiler that a short chat never waits long enough for.
 //CDS
+// sun.misc.Signal (Ctrl-C) makes javac warn that it is unsupported; it is what we need.
+//COMPILE_OPTIONS -XDignore.symbol.file
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:CICompilerCount=1
+// The JVM's own warnings go to stderr (stdout is for the answer), without CDS chatter.
+//JAVA_OPTIONS -Xlog:disable -Xlog:all=warning:stderr -Xlog:cds*=off:stderr
 
 // JShell and notebooks can only see classes in a named package.
 package bnagpt;
@@ -45,18 +49,34 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import sun.misc.Signal;
 
 /** The whole chat. Nested classes are public so JShell and notebooks can use them. */
 public class chat {
@@ -76,7 +96,11 @@ public class chat {
                 terminal.out.flush();
                 return 0;
             }
-            GroqClient client = new GroqClient(options.config());
+            Config config = options.config();
+            if (config.apiKey() == null && config.isGroq() && terminal.interactive) {
+                config = config.withApiKey(KeyFile.askAndRemember(options.home(), terminal));
+            }
+            GroqClient client = new GroqClient(config);
             if (options.listModels()) {
                 for (Model model : client.models()) {
                     terminal.out.printf("%-40s %,9d tokens%n", model.id(), model.contextWindow());
@@ -84,8 +108,8 @@ public class chat {
                 terminal.out.flush();
                 return 0;
             }
-            Chat session = new Chat(client, new Conversation(), terminal);
-            return options.prompt() != null ? session.oneShot(options.prompt()) : session.loop();
+            Chat chat = Chat.open(options, client, terminal);
+            return options.prompt() != null ? chat.oneShot(options.prompt()) : chat.loop();
         } catch (ChatException e) {
             terminal.error(e.getMessage());
             return e.exitCode;
@@ -102,8 +126,8 @@ public class chat {
 
     /**
      * Step 3.1: where to send requests, with which key and model.
-     * The key only ever comes from the environment: a command-line flag would
-     * show it to every user of the machine in the process list.
+     * The key comes from the environment, or from the key file you chose to keep
+     * (see KeyFile). Never from a flag: that would show it in the process list.
      */
     public record Config(String apiKey, String baseUrl, String model) {
 
@@ -112,8 +136,11 @@ public class chat {
         }
 
         public static Config fromEnvironment(Map<String, String> env) {
-            return new Config(blankToNull(env.get("GROQ_API_KEY")),
-                    orDefault(env.get("GROQ_BASE_URL"), GROQ_URL),
+            String key = blankToNull(env.get("GROQ_API_KEY"));
+            if (key == null) {
+                key = KeyFile.read(home(env));
+            }
+            return new Config(key, orDefault(env.get("GROQ_BASE_URL"), GROQ_URL),
                     orDefault(env.get("GROQ_MODEL"), DEFAULT_MODEL));
         }
 
@@ -123,6 +150,10 @@ public class chat {
 
         public Config withBaseUrl(String newBaseUrl) {
             return new Config(apiKey, newBaseUrl, model);
+        }
+
+        public Config withApiKey(String newKey) {
+            return new Config(newKey, baseUrl, model);
         }
 
         boolean isGroq() {
@@ -137,29 +168,53 @@ public class chat {
         }
     }
 
-    /** The command line: a prompt, or nothing for a chat, plus a few options. */
-    record Options(Config config, String prompt, boolean help, boolean listModels) {
+    /** Where bnaGPT keeps your conversations (and your key, if you let it): $BNAGPT_HOME or ~/.bnagpt. */
+    static Path home(Map<String, String> env) {
+        String home = blankToNull(env.get("BNAGPT_HOME"));
+        return home != null ? Path.of(home) : Path.of(System.getProperty("user.home"), ".bnagpt");
+    }
+
+    /** The command line: a prompt, or nothing for a chat, plus options. */
+    record Options(Config config, Path home, String prompt, String modelFlag, String system, String assistant,
+                   boolean json, boolean continueLast, String conversationId, boolean save, boolean quiet,
+                   boolean help, boolean listModels) {
 
         static final String HELP = """
                 bnaGPT: chat with Groq's fast LLMs from your terminal.
 
                 Usage:
                   chat.java "your question"     ask once: the answer streams to stdout
-                  chat.java                     chat: one message per line, /exit or Ctrl-D to end
+                  chat.java                     chat: one message per line; /help lists the commands
+                  chat.java -c "and then?"      continue your most recent conversation
                   chat.java --list-models       the models your key can use
 
                 Options:
-                  -m, --model NAME      model to use (env GROQ_MODEL, default %s)
-                      --base-url URL    any OpenAI-compatible server (env GROQ_BASE_URL,
-                                        default %s)
-                      --list-models     print the available models and their context windows
-                  -h, --help            this text
+                  -m, --model NAME        model to use (env GROQ_MODEL, default %s)
+                  -s, --system TEXT       system prompt: instructions sent first in every request
+                      --assistant FILE    an assistant: a .md or .json file with a name, instructions
+                                          and optionally a model (also looked up in $BNAGPT_HOME/assistants)
+                      --json              JSON mode: the answer is one JSON object
+                  -c, --continue          continue the most recent conversation
+                      --conversation ID   continue the conversation ID (see /list)
+                      --no-save           do not save this conversation
+                  -q, --quiet             no speed line after the answer
+                      --base-url URL      any OpenAI-compatible server (env GROQ_BASE_URL,
+                                          default %s)
+                      --list-models       print the available models and their context windows
+                  -h, --help              this text
+
+                In a chat: /new  /list  /load ID  /history  /system TEXT  /model NAME  /json on|off
+                  /exit. A line of three quotes (\"\"\") starts a message of several lines; another
+                  ends it. Ctrl-C stops an answer; at the prompt it ends the chat, like Ctrl-D.
 
                 Environment:
-                  GROQ_API_KEY          your key, needed for Groq (https://console.groq.com/keys).
-                                        Only read from the environment, never from a flag.
-                  GROQ_MODEL            default model
-                  GROQ_BASE_URL         default server, e.g. http://localhost:11434/v1 for Ollama
+                  GROQ_API_KEY            your key for Groq (https://console.groq.com/keys). Never a flag.
+                                          Without it, on a terminal, you are offered to paste it once and
+                                          keep it in $BNAGPT_HOME/key (readable only by you).
+                  GROQ_MODEL              default model
+                  GROQ_BASE_URL           default server, e.g. http://localhost:11434/v1 for Ollama
+                  BNAGPT_HOME             where conversations are saved (default ~/.bnagpt)
+                  NO_COLOR                no colours
 
                 The answer goes to stdout; everything else goes to stderr.
                 """.formatted(DEFAULT_MODEL, GROQ_URL);
@@ -167,6 +222,14 @@ public class chat {
         static Options parse(String[] args, Map<String, String> env) {
             Config config = Config.fromEnvironment(env);
             List<String> words = new ArrayList<>();
+            String modelFlag = null;
+            String system = null;
+            String assistant = null;
+            String conversationId = null;
+            boolean json = false;
+            boolean continueLast = false;
+            boolean save = true;
+            boolean quiet = false;
             boolean help = false;
             boolean listModels = false;
             for (int i = 0; i < args.length; i++) {
@@ -176,13 +239,24 @@ public class chat {
                     inlineValue = arg.substring(arg.indexOf('=') + 1);
                     arg = arg.substring(0, arg.indexOf('='));
                 }
+                boolean needsValue = List.of("-m", "--model", "-s", "--system", "--assistant", "--conversation",
+                        "--base-url").contains(arg);
+                String value = null;
+                if (needsValue) {
+                    value = inlineValue != null ? inlineValue : valueAfter(args, i++, arg);
+                }
                 switch (arg) {
                     case "-h", "--help" -> help = true;
                     case "--list-models" -> listModels = true;
-                    case "-m", "--model" -> config = config.withModel(
-                            inlineValue != null ? inlineValue : valueAfter(args, i++, arg));
-                    case "--base-url" -> config = config.withBaseUrl(
-                            inlineValue != null ? inlineValue : valueAfter(args, i++, arg));
+                    case "-m", "--model" -> modelFlag = value;
+                    case "-s", "--system" -> system = value;
+                    case "--assistant" -> assistant = value;
+                    case "--json" -> json = true;
+                    case "-c", "--continue" -> continueLast = true;
+                    case "--conversation" -> conversationId = value;
+                    case "--no-save" -> save = false;
+                    case "-q", "--quiet" -> quiet = true;
+                    case "--base-url" -> config = config.withBaseUrl(value);
                     case "--api-key", "--key" -> throw new ChatException(
                             "The key is never passed as a flag (it would show in the process list): "
                                     + "set GROQ_API_KEY in the environment instead.", 2);
@@ -198,8 +272,12 @@ public class chat {
                     }
                 }
             }
+            if (modelFlag != null) {
+                config = config.withModel(modelFlag);
+            }
             String prompt = words.isEmpty() ? null : String.join(" ", words);
-            return new Options(config, prompt, help, listModels);
+            return new Options(config, chat.home(env), prompt, modelFlag, system, assistant, json, continueLast,
+                    conversationId, save, quiet, help, listModels);
         }
 
         private static String valueAfter(String[] args, int i, String flag) {
@@ -419,8 +497,15 @@ public class chat {
     // Step 3.3: the client: one request to Groq, the answer streamed back.
     // ---------------------------------------------------------------------------------
 
-    /** A chat message: role is "system", "user" or "assistant". */
-    public record Message(String role, String content) {
+    /**
+     * A chat message: role is "system", "user" or "assistant". {@code cut} marks an
+     * answer that was stopped or broken off before the model finished it.
+     */
+    public record Message(String role, String content, boolean cut) {
+        public Message(String role, String content) {
+            this(role, content, false);
+        }
+
         public static Message system(String text) { return new Message("system", text); }
         public static Message user(String text) { return new Message("user", text); }
         public static Message assistant(String text) { return new Message("assistant", text); }
@@ -467,16 +552,26 @@ public class chat {
     /** A failure the user can act on, already worded for them. */
     public static final class ChatException extends RuntimeException {
         public final int exitCode;
+        /** The server's error code when there is one, e.g. "context_length_exceeded". */
+        public final String code;
 
-        public ChatException(String sentence, int exitCode) {
+        public ChatException(String sentence, int exitCode, String code) {
             super(sentence);
             this.exitCode = exitCode;
+            this.code = code;
+        }
+
+        public ChatException(String sentence, int exitCode) {
+            this(sentence, exitCode, null);
         }
 
         public ChatException(String sentence) {
-            this(sentence, 1);
+            this(sentence, 1, null);
         }
     }
+
+    /** Plain text, or JSON mode: the answer is one JSON object. */
+    public enum ResponseFormat { TEXT, JSON }
 
     public static final class GroqClient {
         private static final MediaType JSON_TYPE = MediaType.get("application/json");
@@ -484,6 +579,8 @@ public class chat {
         private final Config config;
         private final OkHttpClient http;
         private final RetryPolicy retryPolicy;
+        private volatile Call inFlight;
+        private volatile boolean cancelled;
 
         public GroqClient(Config config) {
             this(config, new OkHttpClient.Builder()
@@ -509,25 +606,42 @@ public class chat {
             return config;
         }
 
+        /** The same client (and connections) talking to another model. */
+        public GroqClient withModel(String model) {
+            return new GroqClient(config.withModel(model), http, retryPolicy);
+        }
+
         /** Step 7.3: sends the conversation and streams the answer to the listener. */
         public Reply stream(List<Message> messages, StreamListener listener) {
+            return stream(messages, ResponseFormat.TEXT, listener);
+        }
+
+        public Reply stream(List<Message> messages, ResponseFormat format, StreamListener listener) {
             ObjectNode body = JSON.createObjectNode();
             body.put("model", config.model());
             ArrayNode list = body.putArray("messages");
             for (Message message : messages) {
                 list.addObject().put("role", message.role()).put("content", message.content());
             }
+            if (format == ResponseFormat.JSON) {
+                body.putObject("response_format").put("type", "json_object");
+            }
             body.put("stream", true);
             Request request = authorized(endpoint("chat/completions"))
                     .header("Accept", "text/event-stream")
                     .post(RequestBody.create(body.toString(), JSON_TYPE))
                     .build();
+            cancelled = false;
             for (int attempt = 0; ; attempt++) {
                 long start = System.nanoTime();
                 Response response;
                 try {
-                    response = http.newCall(request).execute();
+                    inFlight = http.newCall(request);
+                    response = inFlight.execute();
                 } catch (IOException e) {
+                    if (cancelled) {
+                        return stoppedBeforeAnswer();
+                    }
                     if (attempt < retryPolicy.maxRetries()) {
                         Duration wait = retryPolicy.backoff(attempt);
                         listener.onRetry("Could not reach " + config.baseUrl() + " (" + describe(e)
@@ -548,16 +662,40 @@ public class chat {
                         throw failure(response.code(), bodyText(response));
                     }
                     StreamResult result = readStream(response.body().byteStream(), listener, start);
-                    if (result.failedBeforeFirstToken() && attempt < retryPolicy.maxRetries()) {
-                        Duration wait = retryPolicy.backoff(attempt);
-                        listener.onRetry("The connection broke before the answer started; trying again in "
-                                + seconds(wait) + ".");
-                        sleep(wait);
-                        continue;
+                    if (!result.failedBeforeFirstToken()) {
+                        return result.reply();
                     }
-                    return result.reply();
+                    if (cancelled) {
+                        return stoppedBeforeAnswer();
+                    }
+                    if (attempt >= retryPolicy.maxRetries()) {
+                        throw new ChatException("The connection to " + config.baseUrl() + " broke before the "
+                                + "answer started, " + (attempt + 1) + " times. Try again in a minute.");
+                    }
+                    Duration wait = retryPolicy.backoff(attempt);
+                    listener.onRetry("The connection broke before the answer started; trying again in "
+                            + seconds(wait) + ".");
+                    sleep(wait);
+                } finally {
+                    inFlight = null;
                 }
             }
+        }
+
+        /**
+         * The stop button: abandons the answer being streamed (from any thread, e.g.
+         * a Ctrl-C handler). stream(...) then returns what arrived so far.
+         */
+        public void cancel() {
+            cancelled = true;
+            Call call = inFlight;
+            if (call != null) {
+                call.cancel();
+            }
+        }
+
+        private static Reply stoppedBeforeAnswer() {
+            return new Reply("", "", null, null, null, STOPPED);
         }
 
         /** The answer as one string, for quick experiments in JShell. */
@@ -594,6 +732,9 @@ public class chat {
                 return "";
             }
         }
+
+        /** The interruption of an answer you stopped yourself. */
+        static final String STOPPED = "You stopped the answer.";
 
         private record StreamResult(Reply reply, boolean failedBeforeFirstToken) {}
 
@@ -639,10 +780,13 @@ public class chat {
                 }
                 parser.end();
             } catch (IOException e) {
-                if (firstToken == null && content.length() == 0) {
+                if (cancelled) {
+                    interruption = STOPPED;
+                } else if (firstToken == null && content.length() == 0) {
                     return new StreamResult(null, true);
+                } else {
+                    interruption = "The connection was cut in the middle of the answer (" + describe(e) + ").";
                 }
-                interruption = "The connection was cut in the middle of the answer (" + describe(e) + ").";
             }
             listener.onBatchEnd();
             if (interruption == null && !done && finishReason == null) {
@@ -741,7 +885,8 @@ public class chat {
             }
             if (code.equals("context_length_exceeded") || status == 413) {
                 return new ChatException("The conversation is too long for " + model + ". Start a new "
-                        + "conversation, or choose a model with a larger context window." + listHint);
+                        + "conversation, or choose a model with a larger context window." + listHint, 1,
+                        "context_length_exceeded");
             }
             if (status == 429) {
                 return new ChatException("Groq's rate limit was reached (429) and waiting did not help. "
@@ -780,12 +925,38 @@ public class chat {
     // that is all "memory" is. (The article's beginner code sends only the last prompt.)
     // ---------------------------------------------------------------------------------
 
+    /** A conversation: its messages, plus the instructions and settings that go with it. */
     public static final class Conversation {
+        private final String id;
+        private final Instant created;
         private final List<Message> messages = new ArrayList<>();
+        private String system;
+        private String model;
+        private boolean json;
 
-        public List<Message> messages() {
-            return messages;
+        public Conversation() {
+            this(newId(), Instant.now());
         }
+
+        Conversation(String id, Instant created) {
+            this.id = id;
+            this.created = created;
+        }
+
+        /** Sortable and unique enough: 20261129-091417-3fa9. */
+        static String newId() {
+            String time = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now());
+            return time + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+        }
+
+        public String id() { return id; }
+        public List<Message> messages() { return messages; }
+        public String system() { return system; }
+        public void system(String instructions) { system = blankToNull(instructions); }
+        public String model() { return model; }
+        public void model(String name) { model = name; }
+        public boolean json() { return json; }
+        public void json(boolean on) { json = on; }
 
         public void add(Message message) {
             messages.add(message);
@@ -794,6 +965,288 @@ public class chat {
         /** Forgets the last message: used when a question could not be sent at all. */
         void removeLast() {
             messages.remove(messages.size() - 1);
+        }
+
+        /** The first question, shortened: what /list shows. */
+        String title() {
+            return messages.stream().filter(m -> m.role().equals("user")).findFirst()
+                    .map(m -> shorten(m.content().replace('\n', ' '), 60)).orElse("(empty)");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------
+    // Saved conversations (beyond Part 0): one readable JSON file per conversation in
+    // $BNAGPT_HOME/conversations, rewritten after every answer.
+    // ---------------------------------------------------------------------------------
+
+    public static final class ConversationStore {
+        private final Path folder;
+
+        public ConversationStore(Path home) {
+            this.folder = home.resolve("conversations");
+        }
+
+        Path file(String id) {
+            return folder.resolve(id + ".json");
+        }
+
+        /** Writes the conversation. The API key is never part of it. */
+        public void save(Conversation conversation) {
+            ObjectNode root = JSON.createObjectNode();
+            root.put("id", conversation.id());
+            root.put("title", conversation.title());
+            root.put("created", conversation.created.toString());
+            root.put("updated", Instant.now().toString());
+            root.put("model", conversation.model());
+            if (conversation.system() != null) {
+                root.put("system", conversation.system());
+            }
+            root.put("json_mode", conversation.json());
+            ArrayNode list = root.putArray("messages");
+            for (Message message : conversation.messages()) {
+                ObjectNode node = list.addObject().put("role", message.role()).put("content", message.content());
+                if (message.cut()) {
+                    node.put("cut", true);
+                }
+            }
+            try {
+                writePrivately(file(conversation.id()), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+            } catch (IOException e) {
+                throw new ChatException("Could not save the conversation in " + folder + " (" + describe(e)
+                        + "). Your chat goes on, but this conversation is not saved.");
+            }
+        }
+
+        /** Reads a saved conversation; a damaged file is reported and left exactly as it is. */
+        public Conversation load(String id) {
+            Path file = file(id);
+            if (!id.matches("[A-Za-z0-9_.-]+") || !Files.isRegularFile(file)) {
+                throw new ChatException("There is no saved conversation \"" + id + "\". See them with /list.");
+            }
+            try {
+                JsonNode root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+                JsonNode messages = root.path("messages");
+                if (!messages.isArray()) {
+                    throw new IOException("it has no list of messages");
+                }
+                Conversation conversation = new Conversation(id, Instant.parse(root.path("created").asText()));
+                conversation.system(root.path("system").asText(null));
+                conversation.model(root.path("model").asText(null));
+                conversation.json(root.path("json_mode").asBoolean(false));
+                for (JsonNode node : messages) {
+                    if (!node.path("role").isTextual() || !node.path("content").isTextual()) {
+                        throw new IOException("a message lacks its role or content");
+                    }
+                    conversation.add(new Message(node.get("role").asText(), node.get("content").asText(),
+                            node.path("cut").asBoolean(false)));
+                }
+                return conversation;
+            } catch (IOException | RuntimeException e) {
+                throw new ChatException("The conversation file " + file + " is damaged (" + shorten(
+                        String.valueOf(e.getMessage()).replace('\n', ' '), 100) + "). It was left as it is.");
+            }
+        }
+
+        /** The most recently saved conversation, or null when there is none. */
+        public Conversation latest() {
+            List<Path> files = files();
+            return files.isEmpty() ? null : load(idOf(files.get(0)));
+        }
+
+        /** "ID  title" lines, newest first. */
+        public List<String> list() {
+            List<String> lines = new ArrayList<>();
+            for (Path file : files()) {
+                String title;
+                try {
+                    title = JSON.readTree(file.toFile()).path("title").asText("");
+                } catch (IOException e) {
+                    title = "(damaged file, left as it is)";
+                }
+                lines.add(idOf(file) + "  " + title);
+            }
+            return lines;
+        }
+
+        /** Saved conversation files, newest first. Half-written temporary files never count. */
+        private List<Path> files() {
+            if (!Files.isDirectory(folder)) {
+                return List.of();
+            }
+            try (Stream<Path> entries = Files.list(folder)) {
+                return entries.filter(p -> p.getFileName().toString().endsWith(".json")
+                                && !p.getFileName().toString().startsWith("."))
+                        .sorted(Comparator.comparing(ConversationStore::modified).reversed())
+                        .toList();
+            } catch (IOException e) {
+                throw new ChatException("Could not read " + folder + " (" + describe(e) + ").");
+            }
+        }
+
+        private static FileTime modified(Path file) {
+            try {
+                return Files.getLastModifiedTime(file);
+            } catch (IOException e) {
+                return FileTime.fromMillis(0);
+            }
+        }
+
+        private static String idOf(Path file) {
+            String name = file.getFileName().toString();
+            return name.substring(0, name.length() - ".json".length());
+        }
+    }
+
+    /**
+     * Writes a file so that a crash never leaves half of it: the text goes to a
+     * temporary file in the same folder, is forced to disk, and then replaces the
+     * old file in one atomic rename. Files are readable by their owner only.
+     */
+    static void writePrivately(Path file, String text) throws IOException {
+        Path folder = file.toAbsolutePath().getParent();
+        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        if (!Files.isDirectory(folder)) {
+            if (posix) {
+                Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectories(folder);
+            }
+        }
+        Path temporary = folder.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        try {
+            Files.deleteIfExists(temporary);
+            if (posix) {
+                Files.createFile(temporary, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rw-------")));
+            }
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+                channel.force(true);
+            }
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------
+    // Assistants (the article's "GPTs"): instructions with a name, kept in a file.
+    //
+    //   ---
+    //   name: Pirate
+    //   model: openai/gpt-oss-20b
+    //   ---
+    //   You are a friendly pirate. Answer every question like one.
+    //
+    // A .json file works too: {"name": "...", "instructions": "...", "model": "..."}.
+    // ---------------------------------------------------------------------------------
+
+    public record Assistant(String name, String instructions, String model) {
+
+        /** Reads FILE, or looks NAME up in $BNAGPT_HOME/assistants (NAME.md, then NAME.json). */
+        public static Assistant find(String fileOrName, Path home) {
+            Path file = Path.of(fileOrName);
+            for (String extension : List.of("", ".md", ".json")) {
+                Path candidate = home.resolve("assistants").resolve(fileOrName + extension);
+                if (!Files.isRegularFile(file) && Files.isRegularFile(candidate)) {
+                    file = candidate;
+                }
+            }
+            if (!Files.isRegularFile(file)) {
+                throw new ChatException("No assistant file " + fileOrName + ". Give a path to a .md or .json "
+                        + "file, or put one in " + home.resolve("assistants") + ".", 2);
+            }
+            try {
+                return read(file);
+            } catch (IOException | RuntimeException e) {
+                throw new ChatException("Could not read the assistant file " + file + ": " + e.getMessage(), 2);
+            }
+        }
+
+        static Assistant read(Path file) throws IOException {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            String fallbackName = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+            Assistant assistant;
+            if (file.toString().endsWith(".json")) {
+                JsonNode node = JSON.readTree(text);
+                String instructions = node.hasNonNull("instructions") ? node.get("instructions").asText()
+                        : node.path("system").asText("");
+                assistant = new Assistant(node.path("name").asText(fallbackName), instructions,
+                        node.path("model").asText(null));
+            } else {
+                assistant = fromMarkdown(text, fallbackName);
+            }
+            if (assistant.instructions().isBlank()) {
+                throw new IOException("it has no instructions");
+            }
+            return assistant;
+        }
+
+        /** Optional front matter between two lines of "---", then the instructions. */
+        private static Assistant fromMarkdown(String text, String fallbackName) {
+            String name = fallbackName;
+            String model = null;
+            String body = text;
+            List<String> lines = text.lines().toList();
+            if (!lines.isEmpty() && lines.get(0).strip().equals("---")) {
+                int end = lines.subList(1, lines.size()).indexOf("---") + 1;
+                if (end > 0) {
+                    for (String line : lines.subList(1, end)) {
+                        int colon = line.indexOf(':');
+                        String key = colon < 0 ? "" : line.substring(0, colon).strip();
+                        String value = colon < 0 ? "" : line.substring(colon + 1).strip();
+                        if (key.equals("name")) {
+                            name = value;
+                        } else if (key.equals("model")) {
+                            model = blankToNull(value);
+                        }
+                    }
+                    body = String.join("\n", lines.subList(end + 1, lines.size()));
+                }
+            }
+            return new Assistant(name, body.strip(), model);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------
+    // The key file: on a first run without GROQ_API_KEY, on a terminal, we offer to
+    // keep the key in $BNAGPT_HOME/key, readable by you only. The environment wins.
+    // ---------------------------------------------------------------------------------
+
+    static final class KeyFile {
+        static Path path(Path home) {
+            return home.resolve("key");
+        }
+
+        static String read(Path home) {
+            try {
+                Path file = path(home);
+                return Files.isRegularFile(file) ? blankToNull(Files.readString(file, StandardCharsets.UTF_8)) : null;
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        static String askAndRemember(Path home, Terminal terminal) {
+            terminal.note("No Groq API key yet. Get a free one at https://console.groq.com/keys");
+            terminal.err.print("Paste it here (it will not show), or press Enter to quit: ");
+            terminal.err.flush();
+            char[] typed = System.console().readPassword();
+            String key = typed == null ? null : blankToNull(new String(typed));
+            if (key == null) {
+                throw new ChatException("No key, no chat. Set GROQ_API_KEY, or run the local server: see "
+                        + "\"Offline\" in README.md.");
+            }
+            try {
+                writePrivately(path(home), key + "\n");
+                terminal.note("Kept in " + path(home) + ", readable only by you. GROQ_API_KEY, when set, wins.");
+            } catch (IOException e) {
+                terminal.error("Could not keep the key in " + path(home) + " (" + describe(e)
+                        + "); it is used for this session only.");
+            }
+            return key;
         }
     }
 
@@ -838,56 +1291,267 @@ public class chat {
         }
     }
 
-    /** One chat session: a client, a conversation and a terminal. */
-    public static final class Chat {
-        private final GroqClient client;
-        private final Conversation conversation;
+    /** A spinner on stderr while we wait for the first token; on a terminal only. */
+    static final class Spinner {
         private final Terminal terminal;
+        private volatile Thread thread;
 
-        Chat(GroqClient client, Conversation conversation, Terminal terminal) {
+        Spinner(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        void start(String label) {
+            if (!terminal.interactive) {
+                return;
+            }
+            thread = new Thread(() -> {
+                String frames = "|/-\\";
+                for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
+                    terminal.err.print("\r" + terminal.paint("2", frames.charAt(i % 4) + " " + label));
+                    terminal.err.flush();
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() {
+            Thread spinning = thread;
+            if (spinning == null) {
+                return;
+            }
+            thread = null;
+            spinning.interrupt();
+            try {
+                spinning.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            terminal.err.print("\r\033[K");
+            terminal.err.flush();
+        }
+    }
+
+    /** One chat session: a client, a conversation, where it is saved, and a terminal. */
+    public static final class Chat {
+        private GroqClient client;
+        private Conversation conversation;
+        private final ConversationStore store;
+        private final Terminal terminal;
+        private final boolean quiet;
+        private int leftOut;
+        private long contextWindow;
+        private volatile boolean answering;
+        private volatile boolean stopRequested;
+
+        Chat(GroqClient client, Conversation conversation, ConversationStore store, Terminal terminal,
+             boolean quiet) {
             this.client = client;
             this.conversation = conversation;
+            this.store = store;
             this.terminal = terminal;
+            this.quiet = quiet;
+            conversation.model(client.config().model());
+        }
+
+        /** Builds the session the options ask for: new or continued, with an assistant or not. */
+        static Chat open(Options options, GroqClient client, Terminal terminal) {
+            ConversationStore store = new ConversationStore(options.home());
+            Conversation conversation = new Conversation();
+            if (options.conversationId() != null) {
+                conversation = store.load(options.conversationId());
+            } else if (options.continueLast()) {
+                conversation = store.latest();
+                if (conversation == null) {
+                    throw new ChatException("There is no saved conversation to continue yet.");
+                }
+            }
+            if (options.modelFlag() == null && conversation.model() != null) {
+                client = client.withModel(conversation.model());
+            }
+            if (options.assistant() != null) {
+                Assistant assistant = Assistant.find(options.assistant(), options.home());
+                conversation.system(assistant.instructions());
+                if (options.modelFlag() == null && assistant.model() != null) {
+                    client = client.withModel(assistant.model());
+                }
+                if (terminal.interactive) {
+                    terminal.note("Assistant: " + assistant.name());
+                }
+            }
+            if (options.system() != null) {
+                conversation.system(options.system());
+            }
+            if (options.json()) {
+                conversation.json(true);
+            }
+            return new Chat(client, conversation, options.save() ? store : null, terminal, options.quiet());
         }
 
         /** A single question: the answer to stdout, exit status 0 if it arrived whole. */
         int oneShot(String prompt) {
+            installStopButton();
             Reply reply = answer(prompt);
-            return reply.complete() ? 0 : 1;
+            return reply.complete() ? 0 : stopRequested ? 130 : 1;
         }
 
-        /** Step 4 and 7: read a message per line until the input ends or /exit. */
+        /** Step 4 and 7: read a message per line until the input ends, /exit or Ctrl-C. */
         int loop() {
+            installStopButton();
             // Step 4: the title.
             if (terminal.interactive) {
-                terminal.note("bnaGPT, chatting with " + client.config().model() + ". /exit or Ctrl-D to end.");
+                terminal.note("bnaGPT, chatting with " + client.config().model()
+                        + ". /help for commands, Ctrl-D to end.");
+            }
+            // Step 6: show the messages we already have, when continuing a conversation.
+            if (!conversation.messages().isEmpty()) {
+                showHistory();
             }
             BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             int status = 0;
             while (true) {
-                if (terminal.interactive) {
-                    terminal.err.print(terminal.paint("1;32", "you> "));
-                    terminal.err.flush();
-                }
-                String line;
-                try {
-                    line = input.readLine();
-                } catch (IOException e) {
-                    throw new ChatException("Could not read your input: " + e.getMessage());
-                }
-                if (line == null || line.strip().equals("/exit")) {
+                String message = readMessage(input);
+                if (message == null || message.strip().equals("/exit")) {
+                    sayGoodbye();
                     return status;
                 }
-                if (line.isBlank()) {
+                if (message.isBlank()) {
                     continue;
                 }
                 try {
-                    Reply reply = answer(line);
-                    status = reply.complete() ? status : 1;
+                    if (message.startsWith("/")) {
+                        command(message.strip());
+                    } else {
+                        Reply reply = answer(message);
+                        status = reply.complete() ? 0 : 1;
+                    }
                 } catch (ChatException e) {
                     terminal.error(e.getMessage());
                     status = e.exitCode;
                 }
+            }
+        }
+
+        /** One line; or, between two lines of three quotes, several lines as one message. */
+        private String readMessage(BufferedReader input) {
+            prompt("you> ");
+            try {
+                String line = input.readLine();
+                if (line == null || !line.strip().equals("\"\"\"")) {
+                    return line;
+                }
+                StringBuilder block = new StringBuilder();
+                for (String next = input.readLine(); next != null && !next.strip().equals("\"\"\"");
+                        next = input.readLine()) {
+                    block.append(block.length() > 0 ? "\n" : "").append(next);
+                    prompt("...  ");
+                }
+                return block.toString();
+            } catch (IOException e) {
+                throw new ChatException("Could not read your input: " + e.getMessage());
+            }
+        }
+
+        private void prompt(String text) {
+            if (terminal.interactive) {
+                terminal.err.print(terminal.paint("1;32", text));
+                terminal.err.flush();
+            }
+        }
+
+        /** The chat's slash commands. */
+        private void command(String line) {
+            String name = line.split("\\s+", 2)[0];
+            String argument = line.contains(" ") ? line.substring(line.indexOf(' ') + 1).strip() : "";
+            switch (name) {
+                case "/help" -> terminal.note("""
+                        /new            start a new conversation
+                        /list           saved conversations, newest first
+                        /load ID        continue a saved conversation
+                        /history        show this conversation
+                        /system TEXT    set the instructions (empty: remove them)
+                        /model NAME     switch model (no name: show the current one)
+                        /json on|off    JSON mode
+                        /exit           end (Ctrl-D and Ctrl-C at the prompt too)
+                        \"\"\"             on a line of its own: start or end a message of several lines""");
+                case "/new" -> {
+                    String system = conversation.system();
+                    conversation = new Conversation();
+                    conversation.system(system);
+                    conversation.model(client.config().model());
+                    leftOut = 0;
+                    terminal.note("New conversation.");
+                }
+                case "/list" -> {
+                    ConversationStore saved = storeOrSay();
+                    List<String> lines = saved == null ? List.of() : saved.list();
+                    terminal.note(lines.isEmpty() ? "No saved conversations yet." : String.join("\n", lines));
+                }
+                case "/load" -> {
+                    ConversationStore saved = storeOrSay();
+                    if (saved != null) {
+                        conversation = saved.load(argument);
+                        if (conversation.model() != null) {
+                            switchModel(conversation.model());
+                        }
+                        leftOut = 0;
+                        showHistory();
+                    }
+                }
+                case "/history" -> showHistory();
+                case "/system" -> {
+                    conversation.system(argument);
+                    terminal.note(argument.isEmpty() ? "Instructions removed." : "Instructions set.");
+                    save();
+                }
+                case "/model" -> {
+                    if (argument.isEmpty()) {
+                        terminal.note("Model: " + client.config().model());
+                    } else {
+                        switchModel(argument);
+                        terminal.note("Model: " + argument);
+                        save();
+                    }
+                }
+                case "/json" -> {
+                    if (!argument.equals("on") && !argument.equals("off")) {
+                        throw new ChatException("Say /json on or /json off.", 2);
+                    }
+                    conversation.json(argument.equals("on"));
+                    terminal.note("JSON mode " + argument + ".");
+                    save();
+                }
+                default -> throw new ChatException("Unknown command " + name + ". /help lists them.", 2);
+            }
+        }
+
+        private ConversationStore storeOrSay() {
+            if (store == null) {
+                terminal.note("Saving is off (--no-save).");
+            }
+            return store;
+        }
+
+        private void switchModel(String model) {
+            client = client.withModel(model);
+            conversation.model(model);
+            contextWindow = 0;
+        }
+
+        /** Step 6: print the messages so far. */
+        private void showHistory() {
+            if (conversation.system() != null) {
+                terminal.err.println(terminal.paint("2", "instructions> " + conversation.system()));
+            }
+            for (Message message : conversation.messages()) {
+                String who = message.role().equals("user") ? "you> " : "bnaGPT> ";
+                terminal.err.println(terminal.paint(message.role().equals("user") ? "1;32" : "1;34", who)
+                        + message.content() + (message.cut() ? terminal.paint("2", " [cut]") : ""));
             }
         }
 
@@ -896,47 +1560,203 @@ public class chat {
             // Step 7.1: add the new message to the conversation.
             conversation.add(Message.user(prompt));
             // Step 7.3: ask Groq with the whole conversation, print each piece as it arrives.
+            Spinner spinner = new Spinner(terminal);
+            StreamListener printer = new StreamListener() {
+                @Override
+                public void onContent(String text) {
+                    spinner.stop();
+                    terminal.out.print(text);
+                }
+
+                @Override
+                public void onBatchEnd() {
+                    terminal.out.flush();
+                }
+
+                @Override
+                public void onRetry(String notice) {
+                    spinner.stop();
+                    terminal.note(notice);
+                    spinner.start("waiting for " + client.config().model());
+                }
+            };
             Reply reply;
+            stopRequested = false;
+            answering = true;
+            spinner.start("waiting for " + client.config().model());
             try {
-                reply = client.stream(conversation.messages(), new StreamListener() {
-                    @Override
-                    public void onContent(String text) {
-                        terminal.out.print(text);
-                    }
-
-                    @Override
-                    public void onBatchEnd() {
-                        terminal.out.flush();
-                    }
-
-                    @Override
-                    public void onRetry(String notice) {
-                        terminal.note(notice);
-                    }
-                });
+                reply = sendFitting(printer);
             } catch (ChatException e) {
                 conversation.removeLast(); // nothing was answered: the question can be asked again
                 throw e;
+            } finally {
+                spinner.stop();
+                answering = false;
             }
             terminal.out.println();
             terminal.out.flush();
-            conversation.add(Message.assistant(reply.content()));
-            if (!reply.complete()) {
-                terminal.error(reply.interruption() + " What arrived is kept.");
+            if (reply.content().isEmpty() && !reply.complete()) {
+                conversation.removeLast();
+            } else {
+                conversation.add(new Message("assistant", reply.content(), !reply.complete()));
             }
-            showUsage(reply);
+            save();
+            if (!reply.complete()) {
+                terminal.error(reply.interruption() + (reply.content().isEmpty() ? "" : " What arrived is kept."));
+            }
+            showSpeed(reply);
             return reply;
         }
 
-        private void showUsage(Reply reply) {
-            if (reply.usage() == null || !terminal.interactive) {
+        /**
+         * Sends the conversation, leaving out its oldest turns when it no longer fits
+         * the model's context window (never the instructions). The window comes from
+         * GET /models, looked up the first time the server says "too long".
+         */
+        private Reply sendFitting(StreamListener printer) {
+            for (int tries = 0; ; tries++) {
+                int before = leftOut;
+                if (contextWindow > 0) {
+                    fitInto(contextWindow);
+                }
+                try {
+                    ResponseFormat format = conversation.json() ? ResponseFormat.JSON : ResponseFormat.TEXT;
+                    Reply reply = client.stream(requestMessages(), format, printer);
+                    tellLeftOut(before);
+                    return reply;
+                } catch (ChatException e) {
+                    if (!"context_length_exceeded".equals(e.code) || tries >= 3) {
+                        throw e;
+                    }
+                    if (contextWindow == 0) {
+                        contextWindow = lookUpContextWindow();
+                    }
+                    if (contextWindow == 0 || leftOut == before) {
+                        leaveOut((conversation.messages().size() - leftOut) / 2); // window unknown: halve
+                    }
+                    if (leftOut == before) {
+                        throw e; // only the newest message is left and it still does not fit
+                    }
+                }
+            }
+        }
+
+        /** The messages of the next request: the instructions first, then the turns that fit. */
+        List<Message> requestMessages() {
+            List<Message> request = new ArrayList<>();
+            String system = conversation.system();
+            if (conversation.json() && !mentionsJson(system)) {
+                // Groq's JSON mode refuses a request whose messages never mention JSON.
+                system = (system == null ? "" : system + "\n\n") + "Answer with one JSON object.";
+            }
+            if (system != null) {
+                request.add(Message.system(system));
+            }
+            for (Message message : conversation.messages().subList(leftOut, conversation.messages().size())) {
+                request.add(new Message(message.role(), message.content()));
+            }
+            return request;
+        }
+
+        private boolean mentionsJson(String system) {
+            return (system != null && system.toLowerCase().contains("json"))
+                    || conversation.messages().stream().anyMatch(m -> m.content().toLowerCase().contains("json"));
+        }
+
+        /** Leaves out the oldest turns until the request fits, keeping a quarter of the window for the answer. */
+        private void fitInto(long window) {
+            long budget = window - Math.min(window / 4, 8192);
+            while (estimateTokens(requestMessages()) > budget && leaveOut(1)) {
+                // each pass leaves out one more of the oldest turns
+            }
+        }
+
+        /** Leaves out {@code count} more of the oldest messages, then up to the next question. */
+        private boolean leaveOut(int count) {
+            List<Message> messages = conversation.messages();
+            int newest = messages.size() - 1;
+            int target = Math.min(leftOut + Math.max(count, 1), newest);
+            while (target < newest && !messages.get(target).role().equals("user")) {
+                target++;
+            }
+            boolean moved = target > leftOut;
+            leftOut = target;
+            return moved;
+        }
+
+        private void tellLeftOut(int before) {
+            if (leftOut > before) {
+                terminal.note("The conversation is longer than " + client.config().model() + " can read"
+                        + (contextWindow > 0 ? String.format(" (%,d tokens)", contextWindow) : "") + ": the "
+                        + leftOut + " oldest messages were left out of the request. They stay saved.");
+            }
+        }
+
+        private long lookUpContextWindow() {
+            try {
+                String model = client.config().model();
+                return client.models().stream().filter(m -> m.id().equals(model))
+                        .mapToLong(Model::contextWindow).findFirst().orElse(0);
+            } catch (ChatException e) {
+                return 0;
+            }
+        }
+
+        /** Roughly four characters a token, plus a few for each message's framing. */
+        static long estimateTokens(List<Message> messages) {
+            return messages.stream().mapToLong(m -> m.content().length() / 4 + 4).sum();
+        }
+
+        private void save() {
+            if (store == null || conversation.messages().isEmpty()) {
+                return;
+            }
+            try {
+                store.save(conversation);
+            } catch (ChatException e) {
+                terminal.error(e.getMessage());
+            }
+        }
+
+        /** Speed you can see: Groq's own token count and rate, and how long the first token took. */
+        private void showSpeed(Reply reply) {
+            if (quiet || reply.usage() == null) {
                 return;
             }
             Usage usage = reply.usage();
             String firstToken = reply.timeToFirstToken() == null ? ""
                     : String.format(", first token after %.2f s", reply.timeToFirstToken().toMillis() / 1000.0);
-            terminal.note(String.format("[%d tokens at %.0f tokens/s%s]", usage.completionTokens(),
+            terminal.note(String.format("[%,d tokens at %,.0f tokens/s%s]", usage.completionTokens(),
                     usage.tokensPerSecond(), firstToken));
+        }
+
+        /**
+         * The stop button. Ctrl-C during an answer stops that answer and the chat goes
+         * on; at the prompt it ends the chat, which is saved already. sun.misc.Signal is
+         * the JDK's one way to catch Ctrl-C and keep running.
+         */
+        private void installStopButton() {
+            try {
+                Signal.handle(new Signal("INT"), signal -> {
+                    if (answering) {
+                        stopRequested = true;
+                        client.cancel();
+                    } else {
+                        terminal.err.println();
+                        sayGoodbye();
+                        terminal.out.flush();
+                        System.exit(0);
+                    }
+                });
+            } catch (IllegalArgumentException e) {
+                // No signals here (some IDE consoles): Ctrl-C keeps its usual meaning.
+            }
+        }
+
+        private void sayGoodbye() {
+            if (terminal.interactive && store != null && !conversation.messages().isEmpty()) {
+                terminal.note("Saved as " + conversation.id() + ". Continue it with: ./jbang chat -c");
+            }
         }
     }
 
@@ -946,11 +1766,11 @@ public class chat {
 
     private static Chat playground;
 
-    /** Asks with memory of earlier ask(...) calls; configuration comes from the environment. */
+    /** Asks with memory of earlier ask(...) calls; configuration comes from the environment. Not saved. */
     public static synchronized String ask(String prompt) {
         if (playground == null) {
             Terminal terminal = new Terminal(System.out, System.err, false, false);
-            playground = new Chat(new GroqClient(Config.fromEnvironment()), new Conversation(), terminal);
+            playground = new Chat(new GroqClient(Config.fromEnvironment()), new Conversation(), null, terminal, true);
         }
         return playground.answer(prompt).content();
     }
@@ -1041,7 +1861,11 @@ public class chat {
     }
 
     static String shorten(String text) {
-        return text.length() <= 120 ? text : text.substring(0, 120) + "...";
+        return shorten(text, 120);
+    }
+
+    static String shorten(String text, int length) {
+        return text.length() <= length ? text : text.substring(0, length) + "...";
     }
 
     static String blankToNull(String value) {
