@@ -354,9 +354,6 @@ public class chat {
             List<Piece> pieces = new ArrayList<>();
             int lineStart = offset;
             int end = offset + length;
-            if (atStart && length > 0) {
-                lineStart = skipByteOrderMark(bytes, offset, end);
-            }
             for (int i = lineStart; i < end; i++) {
                 byte b = bytes[i];
                 if (b == '\n' && afterCR) { // the LF of a CRLF whose CR ended the last line
@@ -388,14 +385,11 @@ public class chat {
             return List.of();
         }
 
-        private int skipByteOrderMark(byte[] bytes, int offset, int end) {
-            atStart = false;
-            boolean bom = end - offset >= 3 && (bytes[offset] & 0xFF) == 0xEF
-                    && (bytes[offset + 1] & 0xFF) == 0xBB && (bytes[offset + 2] & 0xFF) == 0xBF;
-            return bom ? offset + 3 : offset;
-        }
-
         private void processLine(String text, List<Piece> pieces) {
+            if (atStart) { // a byte order mark may start the stream; its 3 bytes can arrive apart
+                atStart = false;
+                text = text.startsWith("\uFEFF") ? text.substring(1) : text;
+            }
             if (text.isEmpty()) {
                 dispatchEvent(pieces);
                 return;
