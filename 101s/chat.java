@@ -1608,16 +1608,21 @@ public class chat {
          * GET /models, looked up the first time the server says "too long".
          */
         private Reply sendFitting(StreamListener printer) {
+            int told = leftOut;
             for (int tries = 0; ; tries++) {
                 int before = leftOut;
                 if (contextWindow > 0) {
                     fitInto(contextWindow);
                 }
+                if (leftOut > told) {
+                    printer.onRetry("The conversation is longer than " + client.config().model() + " can read"
+                            + (contextWindow > 0 ? String.format(" (%,d tokens)", contextWindow) : "") + ": the "
+                            + leftOut + " oldest messages are left out of the request. They stay saved.");
+                    told = leftOut;
+                }
                 try {
                     ResponseFormat format = conversation.json() ? ResponseFormat.JSON : ResponseFormat.TEXT;
-                    Reply reply = client.stream(requestMessages(), format, printer);
-                    tellLeftOut(before);
-                    return reply;
+                    return client.stream(requestMessages(), format, printer);
                 } catch (ChatException e) {
                     if (!"context_length_exceeded".equals(e.code) || tries >= 3) {
                         throw e;
@@ -1625,8 +1630,11 @@ public class chat {
                     if (contextWindow == 0) {
                         contextWindow = lookUpContextWindow();
                     }
-                    if (contextWindow == 0 || leftOut == before) {
-                        leaveOut((conversation.messages().size() - leftOut) / 2); // window unknown: halve
+                    if (contextWindow > 0) {
+                        fitInto(contextWindow);
+                    }
+                    if (leftOut == before) {
+                        leaveOut((conversation.messages().size() - leftOut) / 2); // still too long: halve
                     }
                     if (leftOut == before) {
                         throw e; // only the newest message is left and it still does not fit
@@ -1676,14 +1684,6 @@ public class chat {
             boolean moved = target > leftOut;
             leftOut = target;
             return moved;
-        }
-
-        private void tellLeftOut(int before) {
-            if (leftOut > before) {
-                terminal.note("The conversation is longer than " + client.config().model() + " can read"
-                        + (contextWindow > 0 ? String.format(" (%,d tokens)", contextWindow) : "") + ": the "
-                        + leftOut + " oldest messages were left out of the request. They stay saved.");
-            }
         }
 
         private long lookUpContextWindow() {
