@@ -1,0 +1,32 @@
+package bnagpt;
+
+import bnagpt.chat.Config;
+import bnagpt.chat.GroqClient;
+import bnagpt.chat.RetryPolicy;
+import java.time.Duration;
+import mockwebserver3.MockWebServer;
+import okhttp3.OkHttpClient;
+
+/** GroqClients for tests: an obviously fake key, and retries 10 ms apart instead of 0.5 s. */
+final class Clients {
+    private Clients() {}
+
+    static final String KEY = "gsk_test_not_a_real_key_000";
+    static final String MODEL = "openai/gpt-oss-120b";
+    static final RetryPolicy QUICK_RETRIES =
+            new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(5));
+
+    /** A client of the mock server as if it were Groq: base URL .../openai/v1. */
+    static GroqClient of(MockWebServer server) {
+        return of(server.url("/openai/v1").toString(), KEY, MODEL, QUICK_RETRIES);
+    }
+
+    static GroqClient of(String baseUrl, String key, String model, RetryPolicy retries) {
+        // Like the chat's own client: OkHttp must not retry behind our back.
+        OkHttpClient http = new OkHttpClient.Builder()
+                .retryOnConnectionFailure(false)
+                .readTimeout(Duration.ofSeconds(10))
+                .build();
+        return new GroqClient(new Config(key, baseUrl, model), http, retries);
+    }
+}
