@@ -762,7 +762,7 @@ public class chat {
                         } else if (piece instanceof Usage u) {
                             usage = u;
                         } else if (piece instanceof StreamError e) {
-                            interruption = "The server stopped the answer with an error: " + e.message()
+                            interruption = "The server stopped the answer with an error: " + redact(e.message())
                                     + (e.code() != null ? " (" + e.code() + ")" : "");
                             break reading;
                         } else if (piece instanceof Done) {
