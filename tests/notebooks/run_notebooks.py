@@ -37,6 +37,7 @@ try:
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from jupyter_client.kernelspec import NoSuchKernel
 except ImportError:
     sys.exit("run_notebooks: nbclient is not installed here. Run scripts/setup-notebooks, "
              "then run this script with .venv-notebooks/bin/python.")
@@ -88,11 +89,14 @@ def run_notebook(path):
             for index, cell in enumerate(notebook.cells):
                 if cell.cell_type == "code":
                     run_cell(client, index, cell)
+    except NoSuchKernel:
+        raise NotebookFailure('this Python has no "java" kernel. Run scripts/setup-notebooks, '
+                              "then run this script with .venv-notebooks/bin/python.") from None
     except DeadKernelError as error:
         raise NotebookFailure(f"the Java kernel died ({error}).") from None
-    except (RuntimeError, TimeoutError) as error:
+    except (RuntimeError, TimeoutError, OSError) as error:
         raise NotebookFailure(f"the Java kernel did not start ({error}). "
-                              "Is scripts/setup-notebooks done, and a JDK on PATH?") from None
+                              "Is a JDK 11 or newer on PATH?") from None
 
 
 def check_committed_clean(notebook, raw):
