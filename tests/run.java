@@ -5,19 +5,21 @@
 //   ./jbang tests/run.java                    all of them (also: ./jbang test)
 //   ./jbang tests/run.java StreamParser       only the test classes whose name contains a word
 //
-// JBang compiles the chat under test and the test classes beside this file into one
-// program, fetches JUnit and MockWebServer the first time, and runs main below. It prints each test as it finishes, then every failure in full, and ends
+// JBang compiles the chat under test, the local Groq server and the test classes beside
+// this file into one program, fetches JUnit and MockWebServer the first time, and runs
+// main below. It prints each test as it finishes, then every failure in full, and ends
 // with one line "N passed, N failed" (", N skipped" when any were) that CI reads. The
 // exit status is 0 only when tests ran and none failed.
 //
 //JAVA 17+
 //SOURCES ../101s/chat.java
+//SOURCES ../scripts/LocalGroq.java
 //SOURCES *.java
 //DEPS org.junit.jupiter:junit-jupiter:6.1.3
 //DEPS org.junit.platform:junit-platform-launcher:6.1.3
 //DEPS com.squareup.okhttp3:mockwebserver3:5.5.1
-// chat.java has a main of its own (JBang also takes its //DEPS and //JAVA_OPTIONS): name
-// the one that runs the tests.
+// chat.java and LocalGroq.java have a main of their own (JBang also takes their //DEPS
+// and //JAVA_OPTIONS): name the one that runs the tests.
 //MAIN bnagpt.run
 
 package bnagpt;
@@ -72,11 +74,10 @@ public class run {
         long failed = result.getTestsFailedCount() + result.getContainersFailedCount();
         long skipped = result.getTestsSkippedCount() + result.getTestsAbortedCount();
         out.println();
-        out.println(passed + " passed, " + failed + " failed" + (skipped > 0 ? ", " + skipped + " skipped" : ""));
         if (passed + failed == 0) {
-            out.println("No test ran" + (args.length > 0 ? " (no test class matches " + String.join(" ", args) + ")" : "")
-                    + ".");
+            out.println("No test ran" + (args.length > 0 ? ": no test class matches " + String.join(" ", args) : "") + ".");
         }
+        out.println(passed + " passed, " + failed + " failed" + (skipped > 0 ? ", " + skipped + " skipped" : ""));
         System.exit(failed > 0 || passed + failed == 0 ? 1 : 0);
     }
 
