@@ -1053,8 +1053,8 @@ public class chat {
             for (Path file : files()) {
                 String title;
                 try {
-                    title = JSON.readTree(file.toFile()).path("title").asText("");
-                } catch (IOException e) {
+                    title = load(idOf(file)).title(); // what /load would refuse is marked here too
+                } catch (ChatException e) {
                     title = "(damaged file, left as it is)";
                 }
                 lines.add(idOf(file) + "  " + title);
