@@ -1,0 +1,281 @@
+//DEPS com.google.jimfs:jimfs:1.3.0
+package bnagpt;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bnagpt.chat.ChatException;
+import bnagpt.chat.Conversation;
+import bnagpt.chat.ConversationStore;
+import bnagpt.chat.Message;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Saved conversations: one readable JSON file per conversation in $BNAGPT_HOME/conversations,
+ * written whole or not at all, readable by you only; a damaged file is reported and never
+ * touched.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class ConversationStoreTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path home;
+
+    @Test
+    void a_conversation_is_saved_as_readable_json_named_by_its_id() throws IOException {
+        Conversation conversation = conversation("20260101-120000-abcd", "Why is the sky blue?", "Rayleigh scattering.");
+
+        new ConversationStore(home).save(conversation);
+
+        Path file = home.resolve("conversations/20260101-120000-abcd.json");
+        String text = Files.readString(file);
+        assertTrue(text.contains("\n  \"messages\" : ["), "pretty-printed, one field a line:\n" + text);
+        JsonNode saved = JSON.readTree(text);
+        assertEquals("20260101-120000-abcd", saved.path("id").asText());
+        assertEquals("Why is the sky blue?", saved.path("title").asText());
+        assertEquals("user", saved.path("messages").get(0).path("role").asText());
+        assertEquals("Why is the sky blue?", saved.path("messages").get(0).path("content").asText());
+        assertEquals("assistant", saved.path("messages").get(1).path("role").asText());
+        assertEquals("Rayleigh scattering.", saved.path("messages").get(1).path("content").asText());
+    }
+
+    @Test
+    void a_saved_conversation_loads_back_with_its_instructions_model_json_mode_and_cut_answers() {
+        Conversation conversation = conversation("20260101-120000-abcd", "Tell me a story");
+        conversation.add(new Message("assistant", "Once upon a", true));
+        conversation.system("You are a storyteller.");
+        conversation.model("qwen/qwen3-32b");
+        conversation.json(true);
+        ConversationStore store = new ConversationStore(home);
+
+        store.save(conversation);
+        Conversation loaded = store.load("20260101-120000-abcd");
+
+        assertEquals(conversation.messages(), loaded.messages());
+        assertEquals("You are a storyteller.", loaded.system());
+        assertEquals("qwen/qwen3-32b", loaded.model());
+        assertTrue(loaded.json());
+        assertTrue(loaded.messages().get(1).cut());
+    }
+
+    @Test
+    void the_saved_file_is_readable_and_writable_by_its_owner_only() throws IOException {
+        new ConversationStore(home).save(conversation("20260101-120000-abcd", "hi", "hello"));
+
+        assertEquals("rw-------", permissions(home.resolve("conversations/20260101-120000-abcd.json")));
+    }
+
+    @Test
+    void the_conversations_folder_is_open_to_its_owner_only() throws IOException {
+        new ConversationStore(home).save(conversation("20260101-120000-abcd", "hi", "hello"));
+
+        assertEquals("rwx------", permissions(home.resolve("conversations")));
+    }
+
+    @Test
+    void saving_again_replaces_the_file_with_the_longer_conversation() throws IOException {
+        ConversationStore store = new ConversationStore(home);
+        Conversation conversation = conversation("20260101-120000-abcd", "first", "answer one");
+        store.save(conversation);
+
+        conversation.add(Message.user("second"));
+        conversation.add(Message.assistant("answer two"));
+        store.save(conversation);
+
+        assertEquals(List.of("20260101-120000-abcd.json"), namesIn(home.resolve("conversations")));
+        assertEquals(4, store.load("20260101-120000-abcd").messages().size());
+    }
+
+    @Test
+    void latest_is_the_most_recently_saved_conversation() throws IOException {
+        ConversationStore store = new ConversationStore(home);
+        store.save(conversation("20260101-120000-aaaa", "older"));
+        store.save(conversation("20251231-120000-bbbb", "newer, though its id sorts first"));
+        touch("20260101-120000-aaaa", "2026-01-01T12:00:00Z");
+        touch("20251231-120000-bbbb", "2026-01-02T12:00:00Z");
+
+        assertEquals("20251231-120000-bbbb", store.latest().id());
+    }
+
+    @Test
+    void latest_is_null_before_anything_was_saved() {
+        assertNull(new ConversationStore(home).latest());
+    }
+
+    @Test
+    void list_shows_each_id_and_first_question_newest_first() throws IOException {
+        ConversationStore store = new ConversationStore(home);
+        store.save(conversation("20260101-120000-aaaa", "Tell me about Mars", "It is red."));
+        store.save(conversation("20260101-130000-bbbb", "Tell me about Venus", "It is hot."));
+        touch("20260101-120000-aaaa", "2026-01-01T12:00:00Z");
+        touch("20260101-130000-bbbb", "2026-01-01T13:00:00Z");
+
+        assertEquals(List.of("20260101-130000-bbbb  Tell me about Venus", "20260101-120000-aaaa  Tell me about Mars"),
+                store.list());
+    }
+
+    @Test
+    void list_marks_damaged_files_and_still_lists_the_others() throws IOException {
+        ConversationStore store = new ConversationStore(home);
+        store.save(conversation("20260101-120000-good", "Tell me about Mars", "It is red."));
+        Files.writeString(home.resolve("conversations/truncated.json"), "{\"id\": \"truncated\", \"messa");
+        Files.writeString(home.resolve("conversations/wrong-shape.json"), "[\"not\", \"a\", \"conversation\"]");
+
+        List<String> lines = store.list();
+
+        assertEquals(3, lines.size(), lines.toString());
+        assertTrue(lines.contains("20260101-120000-good  Tell me about Mars"), lines.toString());
+        assertTrue(lines.contains("truncated  (damaged file, left as it is)"), lines.toString());
+        assertTrue(lines.contains("wrong-shape  (damaged file, left as it is)"), lines.toString());
+    }
+
+    @Test
+    void loading_a_truncated_file_names_it_says_it_was_left_as_it_is_and_leaves_it() throws IOException {
+        Path file = Files.createDirectories(home.resolve("conversations")).resolve("broken.json");
+        byte[] truncated = "{\"id\": \"broken\", \"messages\": [{\"role\": \"user\", \"content\": \"hel"
+                .getBytes(StandardCharsets.UTF_8);
+        Files.write(file, truncated);
+
+        ChatException error = assertThrows(ChatException.class, () -> new ConversationStore(home).load("broken"));
+
+        assertTrue(error.getMessage().contains(file.toString()), error.getMessage());
+        assertTrue(error.getMessage().contains("damaged"), error.getMessage());
+        assertTrue(error.getMessage().contains("It was left as it is."), error.getMessage());
+        assertArrayEquals(truncated, Files.readAllBytes(file));
+    }
+
+    @Test
+    void loading_a_file_of_the_wrong_shape_names_it_and_leaves_it() throws IOException {
+        Path file = Files.createDirectories(home.resolve("conversations")).resolve("odd.json");
+        byte[] wrongShape = "{\"id\": \"odd\", \"created\": \"2026-01-01T12:00:00Z\", \"messages\": \"hello\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        Files.write(file, wrongShape);
+
+        ChatException error = assertThrows(ChatException.class, () -> new ConversationStore(home).load("odd"));
+
+        assertTrue(error.getMessage().contains(file.toString()), error.getMessage());
+        assertTrue(error.getMessage().contains("It was left as it is."), error.getMessage());
+        assertArrayEquals(wrongShape, Files.readAllBytes(file));
+    }
+
+    @Test
+    void loading_an_unknown_id_says_there_is_no_such_conversation() {
+        ChatException error = assertThrows(ChatException.class, () -> new ConversationStore(home).load("nope"));
+
+        assertEquals("There is no saved conversation \"nope\". See them with /list.", error.getMessage());
+    }
+
+    @Test
+    void an_id_cannot_reach_outside_the_conversations_folder() throws IOException {
+        Files.writeString(home.resolve("secret.json"), "{\"created\": \"2026-01-01T12:00:00Z\", \"messages\": []}");
+        ConversationStore store = new ConversationStore(home);
+
+        assertThrows(ChatException.class, () -> store.load("../secret"));
+    }
+
+    // ---------------------------------------------------------------------------------
+    // A crash during a save never leaves half a file.
+    // ---------------------------------------------------------------------------------
+
+    @Test
+    void a_save_that_runs_out_of_disk_space_leaves_the_previous_file_byte_for_byte() throws IOException {
+        // An in-memory disk of 16 KiB: a short conversation fits, one with a 40 KB answer does not.
+        try (FileSystem smallDisk = Jimfs.newFileSystem(Configuration.unix().toBuilder()
+                .setAttributeViews("basic", "owner", "posix", "unix")
+                .setBlockSize(1024).setMaxSize(16 * 1024).build())) {
+            Path home = smallDisk.getPath("/home/you/.bnagpt");
+            ConversationStore store = new ConversationStore(home);
+            Conversation conversation = conversation("20260101-120000-abcd", "Write me a long story");
+            conversation.add(Message.assistant("Once upon a time."));
+            store.save(conversation);
+            Path file = home.resolve("conversations/20260101-120000-abcd.json");
+            byte[] before = Files.readAllBytes(file);
+
+            conversation.add(Message.user("Longer, please"));
+            conversation.add(Message.assistant("Once upon a time. ".repeat(2200)));
+            ChatException error = assertThrows(ChatException.class, () -> store.save(conversation));
+
+            assertTrue(error.getMessage().contains("Could not save the conversation"), error.getMessage());
+            assertArrayEquals(before, Files.readAllBytes(file));
+            assertEquals(List.of("20260101-120000-abcd.json"), namesIn(home.resolve("conversations")));
+        }
+    }
+
+    @Test
+    void a_save_that_cannot_create_its_temporary_file_leaves_the_previous_file_byte_for_byte() throws IOException {
+        ConversationStore store = new ConversationStore(home);
+        Conversation conversation = conversation("20260101-120000-abcd", "first", "answer one");
+        store.save(conversation);
+        Path file = home.resolve("conversations/20260101-120000-abcd.json");
+        byte[] before = Files.readAllBytes(file);
+        // The temporary file's name is taken by a folder that is not empty: it cannot be made.
+        Path temporary = home.resolve("conversations/.20260101-120000-abcd.json." + ProcessHandle.current().pid() + ".tmp");
+        Files.writeString(Files.createDirectories(temporary).resolve("in-the-way"), "x");
+
+        conversation.add(Message.user("second"));
+        conversation.add(Message.assistant("answer two"));
+        assertThrows(ChatException.class, () -> store.save(conversation));
+
+        assertArrayEquals(before, Files.readAllBytes(file));
+        assertEquals(List.of("20260101-120000-abcd  first"), store.list());
+    }
+
+    @Test
+    void a_temporary_file_left_by_a_crash_is_not_a_conversation() throws IOException {
+        ConversationStore store = new ConversationStore(home);
+        store.save(conversation("20260101-120000-abcd", "first", "answer one"));
+        // What a process killed in the middle of writing leaves behind: half a temporary file.
+        Path leftOver = home.resolve("conversations/.20260101-120000-abcd.json.4242.tmp");
+        Files.writeString(leftOver, "{\"id\": \"20260101-120000-abcd\", \"mess");
+        Files.setLastModifiedTime(leftOver, FileTime.from(Instant.now().plusSeconds(60)));
+
+        assertEquals(List.of("20260101-120000-abcd  first"), store.list());
+        assertEquals("20260101-120000-abcd", store.latest().id());
+    }
+
+    // ---------------------------------------------------------------------------------
+
+    /** A conversation of alternating turns: a question, its answer, the next question, ... */
+    static Conversation conversation(String id, String... turns) {
+        Conversation conversation = new Conversation(id, Instant.parse("2026-01-01T12:00:00Z"));
+        for (int i = 0; i < turns.length; i++) {
+            conversation.add(i % 2 == 0 ? Message.user(turns[i]) : Message.assistant(turns[i]));
+        }
+        return conversation;
+    }
+
+    private void touch(String id, String time) throws IOException {
+        Files.setLastModifiedTime(home.resolve("conversations/" + id + ".json"), FileTime.from(Instant.parse(time)));
+    }
+
+    private static String permissions(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    private static List<String> namesIn(Path folder) throws IOException {
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}
