@@ -78,7 +78,8 @@ class StreamParserTest {
             for (Path file : files.toList()) {
                 String name = file.getFileName().toString();
                 if (name.endsWith(".sse")) {
-                    assertTrue(Files.exists(CORPUS.resolve(name.replace(".sse", ".expected"))), name + " has no .expected");
+                    assertTrue(Files.exists(CORPUS.resolve(name.replace(".sse", ".expected"))),
+                            name + " has no .expected");
                 }
                 if (name.endsWith(".expected")) {
                     assertTrue(Files.exists(CORPUS.resolve(name.replace(".expected", ".sse"))), name + " has no .sse");

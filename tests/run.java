@@ -75,7 +75,8 @@ public class run {
         long skipped = result.getTestsSkippedCount() + result.getTestsAbortedCount();
         out.println();
         if (passed + failed == 0) {
-            out.println("No test ran" + (args.length > 0 ? ": no test class matches " + String.join(" ", args) : "") + ".");
+            String filter = args.length > 0 ? ": no test class matches " + String.join(" ", args) : "";
+            out.println("No test ran" + filter + ".");
         }
         out.println(passed + " passed, " + failed + " failed" + (skipped > 0 ? ", " + skipped + " skipped" : ""));
         System.exit(failed > 0 || passed + failed == 0 ? 1 : 0);
