@@ -36,6 +36,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -1838,7 +1839,10 @@ public class chat {
         if (e instanceof InterruptedIOException) {
             return "timed out";
         }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        if (e instanceof EOFException || e.getMessage() == null) {
+            return "the server closed the connection";
+        }
+        return e.getMessage();
     }
 
     static String seconds(Duration duration) {
