@@ -31,7 +31,7 @@ final class ChatCommand {
         Path out = Files.createTempFile("chat-stdout", ".txt");
         Path err = Files.createTempFile("chat-stderr", ".txt");
         try {
-            Process process = builder(env, args).redirectInput(in.toFile())
+            Process process = processBuilder(env, args).redirectInput(in.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             // The first run builds the chat (and fetches its libraries on a new machine).
             if (!process.waitFor(3, TimeUnit.MINUTES)) {
@@ -49,7 +49,7 @@ final class ChatCommand {
 
     /** Starts the chat with stdin left open (a pipe the test writes to); stdout and stderr go to files. */
     static Process start(Map<String, String> env, File stdout, File stderr, String... args) throws IOException {
-        return builder(env, args).redirectOutput(stdout).redirectError(stderr).start();
+        return processBuilder(env, args).redirectOutput(stdout).redirectError(stderr).start();
     }
 
     /** The command line, for tmux as well: the repository's jbang, the script, the arguments. */
@@ -91,7 +91,8 @@ final class ChatCommand {
         }
     }
 
-    private static ProcessBuilder builder(Map<String, String> env, String... args) {
+    /** The chat's process, to start after choosing where its stdin, stdout and stderr go. */
+    static ProcessBuilder processBuilder(Map<String, String> env, String... args) {
         ProcessBuilder builder = new ProcessBuilder(command(args)).directory(Repo.root().toFile());
         builder.environment().clear();
         builder.environment().putAll(environment(env));
