@@ -21,6 +21,9 @@ A notebook passes when:
   Output means what the cell printed on stdout and stderr plus the plain text of its
   results and displays.
 
+Set NOTEBOOKS_EXECUTED_DIR to a folder to keep a copy of each notebook as it ran, with
+its outputs, to read them (the notebooks themselves are never written to).
+
 The kernel starts in the notebook's folder and inherits this environment, so
 GROQ_BASE_URL, GROQ_API_KEY and the like reach the notebook. Each cell gets
 NOTEBOOK_CELL_TIMEOUT seconds (default 120: a first `%maven` may download jars).
@@ -47,6 +50,7 @@ KERNEL = "java"
 KEY = re.compile(r"gsk_[A-Za-z0-9]{20,}")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 CELL_TIMEOUT = int(os.environ.get("NOTEBOOK_CELL_TIMEOUT", "120"))
+EXECUTED_DIR = os.environ.get("NOTEBOOKS_EXECUTED_DIR")
 KERNEL_STARTUP_TIMEOUT = 60
 
 
@@ -97,6 +101,10 @@ def run_notebook(path):
     except (RuntimeError, TimeoutError, OSError) as error:
         raise NotebookFailure(f"the Java kernel did not start ({error}). "
                               "Is a JDK 11 or newer on PATH?") from None
+    finally:
+        if EXECUTED_DIR:
+            Path(EXECUTED_DIR).mkdir(parents=True, exist_ok=True)
+            nbformat.write(notebook, Path(EXECUTED_DIR) / path.name)
 
 
 def check_committed_clean(notebook, raw):
@@ -136,16 +144,20 @@ def run_cell(client, index, cell):
 
 
 def output_text(cell):
-    """Everything a cell showed as text: stdout, stderr, plain-text results, tracebacks."""
+    """Everything a cell showed as text: stdout, stderr, plain-text results, tracebacks.
+
+    A streamed answer arrives as many small stream outputs, one per piece: they are joined
+    as they are shown, without a line break between them.
+    """
     parts = []
     for output in cell.outputs:
         if output.output_type == "stream":
             parts.append(output.text)
         elif output.output_type in ("execute_result", "display_data"):
-            parts.append(output.get("data", {}).get("text/plain", ""))
+            parts.append("\n" + output.get("data", {}).get("text/plain", "") + "\n")
         elif output.output_type == "error":
-            parts.append(describe(output))
-    return "\n".join(parts)
+            parts.append("\n" + describe(output) + "\n")
+    return "".join(parts).strip("\n")
 
 
 def describe(error):
