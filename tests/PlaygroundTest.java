@@ -1,0 +1,130 @@
+package bnagpt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JShell playground, scripts/playground, with statements typed on its stdin, against
+ * the local Groq-compatible server. Its answers are predictable: You said "<message>".
+ * This is message <n> of our conversation; your first message was "<first>".
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class PlaygroundTest {
+    private static LocalGroq groq;
+
+    /** BNAGPT_HOME: no key file is read from the real ~/.bnagpt. */
+    @TempDir
+    static Path home;
+
+    @BeforeAll
+    static void startLocalGroq() throws IOException {
+        groq = LocalGroq.start(new LocalGroq.Options(0, 0, null, true));
+    }
+
+    @AfterAll
+    static void stopLocalGroq() {
+        groq.close();
+    }
+
+    @Test
+    void ask_streams_the_answer_and_the_next_ask_remembers_it() throws Exception {
+        Run run = playground("""
+                ask("hi")
+                ask("what did I just say?")
+                /exit
+                """);
+
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("You said \"hi\". This is the first message of our conversation."), run.output());
+        assertTrue(run.output().contains("You said \"what did I just say?\". This is message 2 of our conversation; "
+                + "your first message was \"hi\"."), run.output());
+    }
+
+    @Test
+    void forget_starts_a_new_conversation() throws Exception {
+        Run run = playground("""
+                ask("hi")
+                forget()
+                ask("and now?")
+                /exit
+                """);
+
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("You said \"and now?\". This is the first message of our conversation."),
+                run.output());
+    }
+
+    @Test
+    void it_starts_with_a_hint_whose_parser_example_works_as_printed() throws Exception {
+        String hint = playground("/exit\n").output();
+        String marker = "The stream parser alone: ";
+        String example = hint.lines().filter(line -> line.startsWith(marker)).findFirst()
+                .orElseThrow(() -> new AssertionError("no parser example in the hint:\n" + hint))
+                .substring(marker.length());
+
+        Run run = playground("System.out.println(" + example + ")\n/exit\n");
+
+        assertTrue(hint.contains("ask(\"hi\")"), hint);
+        assertTrue(run.output().contains("[Content[text=Hi]]"), run.output());
+    }
+
+    // ---------------------------------------------------------------------------------
+    // Running the playground.
+    // ---------------------------------------------------------------------------------
+
+    /** What the playground printed, stdout and stderr together, and how it ended. */
+    record Run(int exitCode, String output) {}
+
+    /**
+     * scripts/playground with the given stdin, against the local server. Its environment
+     * holds PATH, HOME and JAVA_HOME and then only what the test gives: never a key.
+     */
+    private static Run playground(String stdin) throws Exception {
+        Path in = Files.writeString(Files.createTempFile("playground-stdin", ".txt"), stdin);
+        File output = File.createTempFile("playground", ".log");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(Repo.file("scripts/playground").toString())
+                    .directory(Repo.root().toFile())
+                    .redirectInput(in.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(output);
+            Map<String, String> env = new HashMap<>();
+            for (String name : List.of("PATH", "HOME", "JAVA_HOME")) {
+                if (System.getenv(name) != null) {
+                    env.put(name, System.getenv(name));
+                }
+            }
+            env.putAll(Map.of("GROQ_BASE_URL", groq.baseUrl(), "BNAGPT_HOME", home.toString(), "NO_COLOR", "1"));
+            builder.environment().clear();
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            // The first run builds the chat (and fetches its libraries on a new machine).
+            if (!process.waitFor(3, TimeUnit.MINUTES)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly); // JShell's own JVM, too
+                process.destroyForcibly();
+                throw new AssertionError("scripts/playground did not end within 3 minutes. It printed:\n"
+                        + Files.readString(output.toPath()));
+            }
+            return new Run(process.exitValue(), Files.readString(output.toPath(), StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(in);
+            output.delete();
+        }
+    }
+}
