@@ -1661,9 +1661,11 @@ public class chat {
             return request;
         }
 
+        /** Only the messages that are sent count: a left-out one that mentioned JSON does not. */
         private boolean mentionsJson(String system) {
             return (system != null && system.toLowerCase().contains("json"))
-                    || conversation.messages().stream().anyMatch(m -> m.content().toLowerCase().contains("json"));
+                    || conversation.messages().subList(leftOut, conversation.messages().size()).stream()
+                            .anyMatch(m -> m.content().toLowerCase().contains("json"));
         }
 
         /** Leaves out the oldest turns until the request fits, keeping a quarter of the window for the answer. */
