@@ -180,6 +180,19 @@ class ContextTrimTest {
     }
 
     @Test
+    void json_mode_still_mentions_json_when_the_message_that_did_is_left_out() throws IOException {
+        Conversation conversation = conversation(null, LONG_QUESTION + " Answer in JSON.", "{}",
+                "And the moons?", LONG_ANSWER);
+        conversation.json(true);
+        Chat chat = chat(conversation, "mock/small-context");
+
+        chat.answer("Which is the biggest?");
+
+        assertFalse(userMessagesSent().contains(LONG_QUESTION + " Answer in JSON."), "the question was left out");
+        assertTrue(lastRequest().path("messages").toString().toLowerCase().contains("json"), lastRequest().toString());
+    }
+
+    @Test
     void a_question_too_long_on_its_own_fails_and_is_not_kept() {
         Conversation conversation = conversation("Be brief.");
         Chat chat = chat(conversation, "mock/small-context");
