@@ -148,6 +148,19 @@ class TerminalChatTest {
     }
 
     @Test
+    void ctrl_c_stops_the_answer_to_a_single_question_keeps_it_and_exits_with_130() throws Exception {
+        try (Tmux tmux = Tmux.start(terminal, environment(home), "Tell me a long story #mock:tps=20 #mock:tokens=400")) {
+            tmux.waitForText("The quick brown fox jumps");
+
+            tmux.press("C-c");
+
+            assertEquals(130, tmux.waitForExit(), tmux.screen());
+            assertTrue(tmux.screen().contains("You stopped the answer. What arrived is kept."), tmux.screen());
+            assertTrue(savedConversation(home).path("messages").get(1).path("cut").asBoolean());
+        }
+    }
+
+    @Test
     void ctrl_d_at_the_prompt_ends_the_chat_and_says_where_it_is_saved() throws Exception {
         try (Tmux tmux = Tmux.start(terminal, environment(home))) {
             tmux.waitForPrompt();
