@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -87,7 +88,7 @@ class TerminalChatTest {
                 tmux.press("C-c");
                 screenAfterTheStop = tmux.waitFor(
                         screen -> screen.contains("You stopped the answer.") && Tmux.lastLine(screen).equals("you>"),
-                        "the stop and the next prompt", java.time.Duration.ofSeconds(30));
+                        "the stop and the next prompt", Duration.ofSeconds(30));
                 Thread.sleep(1000);
                 screenASecondLater = tmux.screen();
                 chatRunningAfterTheStop = tmux.chatRunning();
