@@ -1265,7 +1265,7 @@ public class chat {
 
         static Terminal system(Map<String, String> env) {
             boolean interactive = System.console() != null;
-            boolean colour = interactive && env.get("NO_COLOR") == null && !"dumb".equals(env.get("TERM"));
+            boolean colour = interactive && blankToNull(env.get("NO_COLOR")) == null && !"dumb".equals(env.get("TERM"));
             // Our own buffer, flushed after each network read: piece by piece, without a
             // system call per token.
             PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
@@ -1583,10 +1583,10 @@ public class chat {
                 reply = sendFitting(printer);
             } catch (ChatException e) {
                 conversation.removeLast(); // nothing was answered: the question can be asked again
+                answering = false;
                 throw e;
             } finally {
                 spinner.stop();
-                answering = false;
             }
             terminal.out.println();
             terminal.out.flush();
@@ -1596,6 +1596,7 @@ public class chat {
                 conversation.add(new Message("assistant", reply.content(), !reply.complete()));
             }
             save();
+            answering = false; // only now may Ctrl-C end the chat: this turn is saved
             if (!reply.complete()) {
                 terminal.error(reply.interruption() + (reply.content().isEmpty() ? "" : " What arrived is kept."));
             }
