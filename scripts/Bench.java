@@ -69,7 +69,7 @@ public class Bench {
             String machine = Machine.describe();
             Stopwatch stopwatch = Stopwatch.find(work);
             List<String> notes = new ArrayList<>(stopwatch.note().stream().toList());
-            List<Client> clients = Client.prepare(options.clients(), repo, work, server, notes);
+            List<Client> clients = Client.prepare(options.clients(), work, server, notes);
 
             Workload oneShot = new Workload("\"hi\"", "hi", options.runs(), options.warmups(), false);
             Workload longAnswer = new Workload(shortCount(options.tokens()) + " tokens",
@@ -166,7 +166,7 @@ public class Bench {
     record Client(String key, String name, Function<String, List<String>> command, Map<String, String> env,
                   boolean compilesAsItRuns, Function<byte[], String> answerOf) {
 
-        static List<Client> prepare(List<String> keys, Path repo, Path work, LocalGroq server, List<String> notes) {
+        static List<Client> prepare(List<String> keys, Path work, LocalGroq server, List<String> notes) {
             List<Client> clients = new ArrayList<>();
             for (String key : Options.ALL_CLIENTS) {
                 if (!keys.contains(key)) {
@@ -282,7 +282,7 @@ public class Bench {
         }
     }
 
-    /** The SDK's own streaming example, as its README shows it. */
+    /** The SDKs' streaming examples, as their READMEs show them, with the server and key given. */
     static final String PYTHON_SCRIPT = """
             import sys
             from groq import Groq
