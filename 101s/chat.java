@@ -22,7 +22,7 @@
 //CDS
 // sun.misc.Signal (Ctrl-C) makes javac warn that it is unsupported; it is what we need.
 //COMPILE_OPTIONS -XDignore.symbol.file
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:CICompilerCount=1
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k
 // The JVM's own warnings go to stderr (stdout is for the answer), without CDS chatter.
 //JAVA_OPTIONS -Xlog:disable -Xlog:all=warning:stderr -Xlog:cds*=off:stderr
 
@@ -34,6 +34,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -43,6 +44,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -65,12 +67,14 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import okhttp3.Call;
+import okhttp3.ConnectionSpec;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -331,12 +335,17 @@ public class chat {
      * server-sent events rules (WHATWG HTML): lines end in LF, CRLF or CR; a line
      * starting with ':' is a comment; `data:` lines of one event are joined with
      * '\n'; a blank line ends the event. Bytes can arrive cut anywhere, even in the
-     * middle of a UTF-8 character: we keep the unfinished line as bytes and only
-     * decode whole lines, which always hold whole characters.
+     * middle of a UTF-8 character, so we work on bytes and never decode half a line.
+     *
+     * A long answer is hundreds of thousands of events, so the parser avoids copies:
+     * a line is read where it lies in the network buffer, and the JSON straight from
+     * the event's bytes.
      */
     public static final class StreamParser {
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-        private final StringBuilder data = new StringBuilder();
+        private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.UTF_8);
+
+        private final ByteArrayOutputStream partialLine = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream data = new ByteArrayOutputStream();
         private String eventType = "";
         private boolean dataSeen;
         private boolean afterCR;
@@ -355,23 +364,30 @@ public class chat {
             List<Piece> pieces = new ArrayList<>();
             int lineStart = offset;
             int end = offset + length;
-            for (int i = lineStart; i < end; i++) {
+            for (int i = offset; i < end; i++) {
                 byte b = bytes[i];
-                if (b == '\n' && afterCR) { // the LF of a CRLF whose CR ended the last line
+                if (b != '\n' && b != '\r') {
+                    continue;
+                }
+                if (b == '\n' && afterCR && i == lineStart) { // the LF of a CRLF whose CR ended the last line
                     afterCR = false;
                     lineStart = i + 1;
                     continue;
                 }
-                afterCR = false;
-                if (b == '\n' || b == '\r') {
-                    line.write(bytes, lineStart, i - lineStart);
-                    processLine(line.toString(StandardCharsets.UTF_8), pieces);
-                    line.reset();
-                    afterCR = b == '\r';
-                    lineStart = i + 1;
+                if (partialLine.size() == 0) {
+                    processLine(bytes, lineStart, i, pieces); // the whole line is in this buffer
+                } else {
+                    partialLine.write(bytes, lineStart, i - lineStart); // the line began in an earlier one
+                    processLine(partialLine.toByteArray(), 0, partialLine.size(), pieces);
+                    partialLine.reset();
                 }
+                afterCR = b == '\r';
+                lineStart = i + 1;
             }
-            line.write(bytes, lineStart, end - lineStart);
+            if (lineStart < end) {
+                afterCR = false;
+                partialLine.write(bytes, lineStart, end - lineStart);
+            }
             return pieces;
         }
 
@@ -380,39 +396,46 @@ public class chat {
          * is dropped, as the SSE rules say: it may be half a message.
          */
         public List<Piece> end() {
-            line.reset();
-            data.setLength(0);
+            partialLine.reset();
+            data.reset();
             dataSeen = false;
             return List.of();
         }
 
-        private void processLine(String text, List<Piece> pieces) {
+        /** One line, bytes[from, to) without its line end. */
+        private void processLine(byte[] bytes, int from, int to, List<Piece> pieces) {
             if (atStart) { // a byte order mark may start the stream; its 3 bytes can arrive apart
                 atStart = false;
-                text = text.startsWith("\uFEFF") ? text.substring(1) : text;
+                if (to - from >= 3 && (bytes[from] & 0xFF) == 0xEF && (bytes[from + 1] & 0xFF) == 0xBB
+                        && (bytes[from + 2] & 0xFF) == 0xBF) {
+                    from += 3;
+                }
             }
-            if (text.isEmpty()) {
+            if (from == to) {
                 dispatchEvent(pieces);
                 return;
             }
-            if (text.charAt(0) == ':') {
+            if (bytes[from] == ':') {
                 return; // a comment, often a keep-alive
             }
-            int colon = text.indexOf(':');
-            String field = colon < 0 ? text : text.substring(0, colon);
-            String value = colon < 0 ? "" : text.substring(colon + 1);
-            if (value.startsWith(" ")) {
-                value = value.substring(1);
+            int colon = from;
+            while (colon < to && bytes[colon] != ':') {
+                colon++;
             }
+            int value = Math.min(colon + 1, to);
+            if (value < to && bytes[value] == ' ') {
+                value++;
+            }
+            String field = new String(bytes, from, colon - from, StandardCharsets.UTF_8);
             switch (field) {
                 case "data" -> {
                     if (dataSeen) {
-                        data.append('\n');
+                        data.write('\n');
                     }
-                    data.append(value);
+                    data.write(bytes, value, to - value);
                     dataSeen = true;
                 }
-                case "event" -> eventType = value;
+                case "event" -> eventType = new String(bytes, value, to - value, StandardCharsets.UTF_8);
                 default -> { } // "id" and "retry" only matter to browsers reconnecting
             }
         }
@@ -423,10 +446,10 @@ public class chat {
             if (!dataSeen) {
                 return;
             }
-            String payload = data.toString();
-            data.setLength(0);
+            byte[] payload = data.toByteArray();
+            data.reset();
             dataSeen = false;
-            if (payload.equals("[DONE]")) {
+            if (Arrays.equals(payload, DONE)) {
                 pieces.add(new Done());
             } else if (type.equals("error")) {
                 pieces.add(errorFrom(payload));
@@ -436,13 +459,13 @@ public class chat {
         }
 
         /** One chat.completion.chunk: the delta's content, reasoning, finish reason, usage. */
-        private static void readChunk(String payload, List<Piece> pieces) {
+        private static void readChunk(byte[] payload, List<Piece> pieces) {
             JsonNode chunk;
             try {
                 chunk = JSON.readTree(payload);
             } catch (IOException e) {
-                pieces.add(new StreamError("The server sent a chunk that is not JSON: " + shorten(payload),
-                        "invalid_chunk", null));
+                pieces.add(new StreamError("The server sent a chunk that is not JSON: "
+                        + shorten(new String(payload, StandardCharsets.UTF_8)), "invalid_chunk", null));
                 return;
             }
             if (chunk.hasNonNull("error")) {
@@ -462,20 +485,27 @@ public class chat {
             if (choice.hasNonNull("finish_reason")) {
                 pieces.add(new Finish(choice.get("finish_reason").asText()));
             }
-            JsonNode usage = chunk.path("x_groq").hasNonNull("usage")
-                    ? chunk.path("x_groq").get("usage") : chunk.path("usage");
-            if (usage.isObject()) {
-                pieces.add(new Usage(usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong(),
-                        usage.path("completion_time").asDouble(), usage.path("total_time").asDouble()));
+            Usage usage = usageFrom(chunk.path("x_groq").hasNonNull("usage") ? chunk.path("x_groq").get("usage")
+                    : chunk.path("usage"));
+            if (usage != null) {
+                pieces.add(usage);
             }
         }
 
-        private static StreamError errorFrom(String payload) {
+        private static Usage usageFrom(JsonNode usage) {
+            if (usage == null || !usage.isObject()) {
+                return null;
+            }
+            return new Usage(usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong(),
+                    usage.path("completion_time").asDouble(), usage.path("total_time").asDouble());
+        }
+
+        private static StreamError errorFrom(byte[] payload) {
             try {
                 JsonNode node = JSON.readTree(payload);
                 return errorFrom(node.has("error") ? node.get("error") : node);
             } catch (IOException e) {
-                return new StreamError(payload, null, null);
+                return new StreamError(new String(payload, StandardCharsets.UTF_8), null, null);
             }
         }
 
@@ -578,11 +608,20 @@ public class chat {
         private volatile boolean cancelled;
 
         public GroqClient(Config config) {
-            this(config, new OkHttpClient.Builder()
+            this(config, httpClient(config), RetryPolicy.DEFAULT);
+        }
+
+        private static OkHttpClient httpClient(Config config) {
+            OkHttpClient.Builder builder = new OkHttpClient.Builder()
                     .connectTimeout(Duration.ofSeconds(10))
                     .readTimeout(Duration.ofSeconds(60)) // longest silence we accept mid-answer
-                    .retryOnConnectionFailure(false)    // we retry ourselves, and say so
-                    .build(), RetryPolicy.DEFAULT);
+                    .retryOnConnectionFailure(false);   // we retry ourselves, and say so
+            if (config.baseUrl().startsWith("http://")) {
+                // A plain-http server (local, Ollama) needs no TLS. Saying so spares
+                // OkHttp from loading the system's certificates: a tenth of a second.
+                builder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
+            }
+            return builder.build();
         }
 
         public GroqClient(Config config, OkHttpClient http, RetryPolicy retryPolicy) {
@@ -1268,7 +1307,8 @@ public class chat {
             boolean colour = interactive && blankToNull(env.get("NO_COLOR")) == null && !"dumb".equals(env.get("TERM"));
             // Our own buffer, flushed after each network read: piece by piece, without a
             // system call per token.
-            PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+            OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+            PrintStream out = new PrintStream(stdout, false, StandardCharsets.UTF_8);
             PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
             return new Terminal(out, err, interactive, colour);
         }
