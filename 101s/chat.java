@@ -1596,16 +1596,18 @@ public class chat {
             conversation.add(Message.user(prompt));
             // Step 7.3: ask Groq with the whole conversation, print each piece as it arrives.
             Spinner spinner = new Spinner(terminal);
+            StringBuilder arrived = new StringBuilder(); // the pieces of one network read
             StreamListener printer = new StreamListener() {
                 @Override
                 public void onContent(String text) {
                     spinner.stop();
-                    terminal.out.print(text);
+                    arrived.append(text);
                 }
 
                 @Override
-                public void onBatchEnd() {
-                    terminal.out.flush();
+                public void onBatchEnd() { // print what one read brought, at once
+                    terminal.out.append(arrived).flush();
+                    arrived.setLength(0);
                 }
 
                 @Override
