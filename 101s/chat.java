@@ -20,8 +20,9 @@
 // Start fast: remember loaded classes between runs (class-data sharing), and
 // skip the optimising compiler that a short chat never waits long enough for.
 //CDS
-// sun.misc.Signal (Ctrl-C) makes javac warn that it is unsupported; it is what we need.
-//COMPILE_OPTIONS -XDignore.symbol.file
+// Sources are UTF-8 whatever the machine's locale. sun.misc.Signal (Ctrl-C) makes javac
+// warn that it is unsupported; it is what we need, so the warning is turned off.
+//COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k
 // The JVM's own warnings go to stderr (stdout is for the answer), without CDS chatter.
 //JAVA_OPTIONS -Xlog:disable -Xlog:all=warning:stderr -Xlog:cds*=off:stderr

@@ -16,6 +16,7 @@
 // repository); a client that cannot be installed is left out, with a note saying why.
 // Peak memory comes from GNU time (`/usr/bin/time`, Debian package `time`).
 //JAVA 17+
+//COMPILE_OPTIONS -encoding UTF-8
 //SOURCES LocalGroq.java
 
 package bnagpt;

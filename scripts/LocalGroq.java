@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//COMPILE_OPTIONS -encoding UTF-8
 
 /*
  * LocalGroq.java - a Groq-compatible chat server that runs on your own machine.

@@ -12,6 +12,7 @@
 // exit status is 0 only when tests ran and none failed.
 //
 //JAVA 17+
+//COMPILE_OPTIONS -encoding UTF-8
 //SOURCES ../101s/chat.java
 //SOURCES ../scripts/LocalGroq.java
 //SOURCES *.java
