@@ -1847,6 +1847,7 @@ public class chat {
                 Config config = new Config(null, "http://127.0.0.1:" + server.getLocalPort() + "/v1", "warm-up");
                 new GroqClient(config).stream(List.of(Message.user("hi")), text -> { });
                 replier.join();
+                new GroqClient(new Config("warm-up", GROQ_URL, "warm-up")); // Groq's https: TLS classes too
             } catch (IOException | RuntimeException | InterruptedException e) {
                 // Only start-up speed is at stake: carry on.
             }
