@@ -73,6 +73,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import okhttp3.Call;
 import okhttp3.ConnectionSpec;
@@ -668,6 +669,9 @@ public class chat {
                     .build();
             cancelled = false;
             for (int attempt = 0; ; attempt++) {
+                if (cancelled) { // stopped while we waited to try again
+                    return stoppedBeforeAnswer();
+                }
                 long start = System.nanoTime();
                 Response response;
                 try {
@@ -678,10 +682,8 @@ public class chat {
                         return stoppedBeforeAnswer();
                     }
                     if (attempt < retryPolicy.maxRetries()) {
-                        Duration wait = retryPolicy.backoff(attempt);
-                        listener.onRetry("Could not reach " + config.baseUrl() + " (" + describe(e)
-                                + "); trying again in " + seconds(wait) + ".");
-                        sleep(wait);
+                        pauseBeforeRetry(listener, "Could not reach " + config.baseUrl() + " (" + describe(e) + ").",
+                                retryPolicy.backoff(attempt));
                         continue;
                     }
                     throw unreachable(e);
@@ -690,8 +692,7 @@ public class chat {
                     if (!response.isSuccessful()) {
                         Duration wait = retryWait(response, attempt);
                         if (wait != null) {
-                            listener.onRetry(retryNotice(response.code()) + " Trying again in " + seconds(wait) + ".");
-                            sleep(wait);
+                            pauseBeforeRetry(listener, retryNotice(response.code()), wait);
                             continue;
                         }
                         throw failure(response.code(), bodyText(response));
@@ -707,10 +708,8 @@ public class chat {
                         throw new ChatException("The connection to " + config.baseUrl() + " broke before the "
                                 + "answer started, " + (attempt + 1) + " times. Try again in a minute.");
                     }
-                    Duration wait = retryPolicy.backoff(attempt);
-                    listener.onRetry("The connection broke before the answer started; trying again in "
-                            + seconds(wait) + ".");
-                    sleep(wait);
+                    pauseBeforeRetry(listener, "The connection broke before the answer started.",
+                            retryPolicy.backoff(attempt));
                 } finally {
                     inFlight = null;
                 }
@@ -723,9 +722,26 @@ public class chat {
          */
         public void cancel() {
             cancelled = true;
+            synchronized (this) {
+                notifyAll(); // ends a wait before a retry
+            }
             Call call = inFlight;
             if (call != null) {
                 call.cancel();
+            }
+        }
+
+        /** Says why and how long, then waits; the stop button ends the wait early. */
+        private synchronized void pauseBeforeRetry(StreamListener listener, String why, Duration wait) {
+            listener.onRetry(why + " Trying again in " + seconds(wait) + ".");
+            long end = System.nanoTime() + wait.toNanos();
+            try {
+                for (long left = wait.toNanos(); left > 0 && !cancelled; left = end - System.nanoTime()) {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ChatException("Interrupted while waiting to retry.", 130);
             }
         }
 
@@ -733,7 +749,7 @@ public class chat {
             return new Reply("", "", null, null, null, STOPPED);
         }
 
-        /** The answer as one string, for quick experiments in JShell. */
+        /** The whole reply at once, nothing printed along the way: for quick experiments in JShell. */
         public Reply complete(List<Message> messages) {
             return stream(messages, text -> { });
         }
@@ -1894,15 +1910,6 @@ public class chat {
 
     static String seconds(Duration duration) {
         return String.format("%.1f s", duration.toMillis() / 1000.0);
-    }
-
-    static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ChatException("Interrupted while waiting to retry.", 130);
-        }
     }
 
     static String shorten(String text) {

@@ -72,6 +72,36 @@ class GroqClientRetryTest {
     }
 
     @Test
+    void the_stop_button_ends_a_wait_before_a_retry_and_nothing_is_sent_again() {
+        server.enqueue(error(429, "rate_limit_exceeded", "Rate limit reached for model openai/gpt-oss-120b.")
+                .newBuilder().setHeader("retry-after", "5").build());
+        server.enqueue(hello());
+        RecordingListener stopsWhileWaiting = new RecordingListener() {
+            @Override
+            public void onRetry(String notice) {
+                super.onRetry(notice);
+                new Thread(() -> {
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    client.cancel();
+                }).start();
+            }
+        };
+
+        long started = System.nanoTime();
+        Reply reply = client.stream(HI, stopsWhileWaiting);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertEquals(chat.GroqClient.STOPPED, reply.interruption());
+        assertEquals("", reply.content());
+        assertEquals(1, server.getRequestCount());
+        assertTrue(took.toMillis() < 3000, "took " + took.toMillis() + " ms of a 5 s wait");
+    }
+
+    @Test
     void a_retry_after_longer_than_the_longest_wait_fails_at_once() {
         server.enqueue(error(429, "rate_limit_exceeded", "Rate limit reached for tokens per day.")
                 .newBuilder().setHeader("retry-after", "3600").build());
