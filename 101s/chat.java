@@ -31,6 +31,8 @@
 package bnagpt;
 
 // Step 2: import the libraries.
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -460,38 +462,108 @@ public class chat {
             }
         }
 
-        /** One chat.completion.chunk: the delta's content, reasoning, finish reason, usage. */
+        /**
+         * One chat.completion.chunk: the delta's content, reasoning, finish reason, usage.
+         * A chunk is mostly fields we do not need (id, model, created, ...) and a long answer
+         * is hundreds of thousands of chunks, so we read it with Jackson's streaming parser,
+         * field by field, and skip the rest unread. JSON.readTree(payload) would build a tree
+         * of every field and take twice as long; we only do that for the rare small parts
+         * (usage, error).
+         */
         private static void readChunk(byte[] payload, List<Piece> pieces) {
-            JsonNode chunk;
-            try {
-                chunk = JSON.readTree(payload);
+            Delta delta = new Delta();
+            JsonNode usage = null;
+            JsonNode groqUsage = null;
+            JsonNode error = null;
+            try (JsonParser json = JSON.createParser(payload)) {
+                if (json.nextToken() != JsonToken.START_OBJECT) {
+                    return; // valid JSON, but not a chunk: nothing in it for us
+                }
+                for (String field = json.nextFieldName(); field != null; field = json.nextFieldName()) {
+                    json.nextToken();
+                    switch (field) {
+                        case "choices" -> readFirstChoice(json, delta);
+                        case "x_groq" -> {
+                            JsonNode xGroq = JSON.readTree(json);
+                            groqUsage = xGroq.get("usage");
+                        }
+                        case "usage" -> usage = JSON.readTree(json);
+                        case "error" -> error = JSON.readTree(json);
+                        default -> json.skipChildren();
+                    }
+                }
             } catch (IOException e) {
                 pieces.add(new StreamError("The server sent a chunk that is not JSON: "
                         + shorten(new String(payload, StandardCharsets.UTF_8)), "invalid_chunk", null));
                 return;
             }
-            if (chunk.hasNonNull("error")) {
-                pieces.add(errorFrom(chunk.get("error")));
+            if (error != null && !error.isNull()) {
+                pieces.add(errorFrom(error));
                 return;
             }
-            JsonNode choice = chunk.path("choices").path(0);
-            JsonNode delta = choice.path("delta");
-            String reasoning = delta.path("reasoning").asText("");
-            if (!reasoning.isEmpty()) {
-                pieces.add(new Reasoning(reasoning));
+            if (!delta.reasoning.isEmpty()) {
+                pieces.add(new Reasoning(delta.reasoning));
             }
-            String content = delta.path("content").asText("");
-            if (!content.isEmpty()) {
-                pieces.add(new Content(content));
+            if (!delta.content.isEmpty()) {
+                pieces.add(new Content(delta.content));
             }
-            if (choice.hasNonNull("finish_reason")) {
-                pieces.add(new Finish(choice.get("finish_reason").asText()));
+            if (delta.finishReason != null) {
+                pieces.add(new Finish(delta.finishReason));
             }
-            Usage usage = usageFrom(chunk.path("x_groq").hasNonNull("usage") ? chunk.path("x_groq").get("usage")
-                    : chunk.path("usage"));
-            if (usage != null) {
-                pieces.add(usage);
+            Usage found = usageFrom(groqUsage != null && !groqUsage.isNull() ? groqUsage : usage);
+            if (found != null) {
+                pieces.add(found);
             }
+        }
+
+        /** What the first choice of a chunk says. Text fields that are null or absent stay "". */
+        private static final class Delta {
+            String content = "";
+            String reasoning = "";
+            String finishReason;
+        }
+
+        /** "choices": [{"delta": {"content": ..., "reasoning": ...}, "finish_reason": ...}, ...] */
+        private static void readFirstChoice(JsonParser json, Delta delta) throws IOException {
+            if (json.currentToken() != JsonToken.START_ARRAY) {
+                json.skipChildren();
+                return;
+            }
+            boolean first = true;
+            for (JsonToken element = json.nextToken(); element != JsonToken.END_ARRAY; element = json.nextToken()) {
+                if (!first || element != JsonToken.START_OBJECT) {
+                    json.skipChildren(); // a chat answer has one choice; only n > 1 asks for more
+                    first = false;
+                    continue;
+                }
+                first = false;
+                for (String field = json.nextFieldName(); field != null; field = json.nextFieldName()) {
+                    json.nextToken();
+                    if (field.equals("delta") && json.currentToken() == JsonToken.START_OBJECT) {
+                        for (String name = json.nextFieldName(); name != null; name = json.nextFieldName()) {
+                            json.nextToken();
+                            switch (name) {
+                                case "content" -> delta.content = text(json, "");
+                                case "reasoning" -> delta.reasoning = text(json, "");
+                                default -> json.skipChildren();
+                            }
+                        }
+                    } else if (field.equals("finish_reason")) {
+                        delta.finishReason = text(json, null);
+                    } else {
+                        json.skipChildren();
+                    }
+                }
+            }
+        }
+
+        /** The current value as text; a null, an object or an array gives {@code absent}. */
+        private static String text(JsonParser json, String absent) throws IOException {
+            if (json.currentToken().isScalarValue() && json.currentToken() != JsonToken.VALUE_NULL) {
+                return json.getText();
+            }
+            json.skipChildren();
+            return absent;
         }
 
         private static Usage usageFrom(JsonNode usage) {
