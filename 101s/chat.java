@@ -12,6 +12,11 @@
 //
 // Needs GROQ_API_KEY in the environment (free at https://console.groq.com/keys),
 // or GROQ_BASE_URL pointing at any OpenAI-compatible server (see README.md).
+//
+// On a first read, follow the steps: 3 (configuration), 3.2 (the stream parser),
+// 3.3 (the client), 5 (the conversation) and 4, 6, 7 (the chat loop) are Part 0, a
+// streaming chat with memory. The sections marked "beyond Part 0" (saved conversations,
+// assistants, the key file) add what ChatGPT has on top; each can be skipped.
 
 // Step 1: install the libraries. JBang reads these lines and fetches the jars.
 //JAVA 17+
@@ -1255,7 +1260,7 @@ public class chat {
     }
 
     // ---------------------------------------------------------------------------------
-    // Assistants (the article's "GPTs"): instructions with a name, kept in a file.
+    // Assistants (beyond Part 0; the article's "GPTs"): instructions with a name, in a file.
     //
     //   ---
     //   name: Pirate
@@ -1334,8 +1339,9 @@ public class chat {
     }
 
     // ---------------------------------------------------------------------------------
-    // The key file: on a first run without GROQ_API_KEY, on a terminal, we offer to
-    // keep the key in $BNAGPT_HOME/key, readable by you only. The environment wins.
+    // The key file (beyond Part 0): on a first run without GROQ_API_KEY, on a terminal,
+    // we offer to keep the key in $BNAGPT_HOME/key, readable by you only. The
+    // environment wins.
     // ---------------------------------------------------------------------------------
 
     static final class KeyFile {
