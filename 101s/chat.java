@@ -377,11 +377,8 @@ public class chat {
             List<Piece> pieces = new ArrayList<>();
             int lineStart = offset;
             int end = offset + length;
-            for (int i = offset; i < end; i++) {
+            for (int i = lineEnd(bytes, offset, end); i < end; i = lineEnd(bytes, i + 1, end)) {
                 byte b = bytes[i];
-                if (b != '\n' && b != '\r') {
-                    continue;
-                }
                 if (b == '\n' && afterCR && i == lineStart) { // the LF of a CRLF whose CR ended the last line
                     afterCR = false;
                     lineStart = i + 1;
@@ -403,6 +400,16 @@ public class chat {
             }
             readWaitingChunks(pieces);
             return pieces;
+        }
+
+        /** Where the first LF or CR in bytes[from, to) is; {@code to} when there is none. */
+        private static int lineEnd(byte[] bytes, int from, int to) {
+            for (int i = from; i < to; i++) {
+                if (bytes[i] == '\n' || bytes[i] == '\r') {
+                    return i;
+                }
+            }
+            return to;
         }
 
         /**
