@@ -486,7 +486,7 @@ public class chat {
 
         /**
          * Reads the waiting chunks, one JSON value after the other, with one parser:
-         * starting a parser for every chunk took a third of the time of a long answer.
+         * starting a parser for every chunk took a third of the JSON time of a long answer.
          * Each value must lie within its own chunk. If one does not (an empty chunk, two
          * values in one, broken JSON), we read the chunks again one by one, so an odd chunk
          * spoils nothing but itself.
