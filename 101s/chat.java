@@ -939,7 +939,7 @@ public class chat {
             try (Response response = http.newCall(request).execute()) {
                 String text = response.body().string();
                 if (!response.isSuccessful()) {
-                    throw failure(response.code(), text);
+                    throw failure(response.code(), text, false);
                 }
                 List<Model> models = new ArrayList<>();
                 for (JsonNode node : JSON.readTree(text).path("data")) {
@@ -1085,6 +1085,11 @@ public class chat {
 
         /** Turns an HTTP error into a sentence that says what happened and what to do. */
         ChatException failure(int status, String body) {
+            return failure(status, body, true);
+        }
+
+        /** {@code offerModels}: when the model is the problem, list the ones the server has now. */
+        private ChatException failure(int status, String body, boolean offerModels) {
             String message = "";
             String code = "";
             try {
@@ -1096,18 +1101,19 @@ public class chat {
             }
             message = redact(message);
             String model = config.model();
-            String listHint = " See the models you can use with: ./jbang chat --list-models";
             if (status == 401) {
                 return new ChatException("The server rejected the API key (401). Check GROQ_API_KEY, or create "
                         + "a new key at https://console.groq.com/keys.");
             }
             if (code.equals("model_decommissioned")) {
-                return new ChatException("The model \"" + model + "\" has been retired by Groq. Pick a current one "
-                        + "with --model or GROQ_MODEL (the default is " + DEFAULT_MODEL + ")." + listHint);
+                return new ChatException("The model \"" + model + "\" has been retired by Groq." + modelsToPick(offerModels)
+                        + " Pick one with -m NAME, or set GROQ_MODEL to change your default (without it: "
+                        + DEFAULT_MODEL + ").", 1, "model_decommissioned");
             }
             if (code.equals("model_not_found") || (status == 404 && message.contains(model))) {
                 return new ChatException("The model \"" + model + "\" does not exist at " + config.baseUrl()
-                        + ", or your key may not use it." + listHint);
+                        + ", or your key may not use it." + modelsToPick(offerModels)
+                        + " Pick one with -m NAME, or set GROQ_MODEL to change your default.", 1, "model_not_found");
             }
             if (status == 404) {
                 return new ChatException("Nothing answers at " + config.baseUrl() + " (404). Check GROQ_BASE_URL: "
@@ -1115,7 +1121,8 @@ public class chat {
             }
             if (code.equals("context_length_exceeded") || status == 413) {
                 return new ChatException("The conversation is too long for " + model + ". Start a new "
-                        + "conversation, or choose a model with a larger context window." + listHint, 1,
+                        + "conversation, or choose a model with a larger context window. See the models and "
+                        + "their context windows with: ./jbang chat --list-models", 1,
                         "context_length_exceeded");
             }
             if (status == 429) {
@@ -1132,6 +1139,27 @@ public class chat {
             }
             return new ChatException("The server answered " + status + (code.isEmpty() ? "" : " " + code)
                     + ": " + message);
+        }
+
+        /**
+         * Groq retires models often. Rather than send you off to look, ask the server which
+         * models it has now (GET /models); if that fails too, say how to list them.
+         */
+        private String modelsToPick(boolean offerModels) {
+            if (offerModels) {
+                try {
+                    List<String> ids = models().stream().map(Model::id).toList();
+                    if (!ids.isEmpty()) {
+                        int shown = Math.min(ids.size(), 8);
+                        return " Models you can use now: " + String.join(", ", ids.subList(0, shown))
+                                + (ids.size() > shown ? " and " + (ids.size() - shown) + " more (--list-models)" : "")
+                                + ".";
+                    }
+                } catch (ChatException e) {
+                    // no list then: the hint below still helps
+                }
+            }
+            return " See the models you can use with: ./jbang chat --list-models.";
         }
 
         private ChatException unreachable(IOException e) {
@@ -1664,6 +1692,9 @@ public class chat {
                     }
                 } catch (ChatException e) {
                     terminal.error(e.getMessage());
+                    if ("model_decommissioned".equals(e.code) || "model_not_found".equals(e.code)) {
+                        terminal.note("In this chat, /model NAME switches to another model.");
+                    }
                     status = e.exitCode;
                 }
             }

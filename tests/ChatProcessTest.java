@@ -81,6 +81,18 @@ class ChatProcessTest {
     }
 
     @Test
+    void a_retired_model_in_a_chat_names_the_current_models_and_the_chat_goes_on_after_switching() throws Exception {
+        ChatCommand.Result run = chat("Hi\n/model openai/gpt-oss-20b\nHi again\n", "-m", "llama3-70b-8192");
+
+        assertTrue(run.stderr().contains("\"llama3-70b-8192\" has been retired"), run.stderr());
+        assertTrue(run.stderr().contains("Models you can use now: "), run.stderr());
+        assertTrue(run.stderr().contains("openai/gpt-oss-20b"), run.stderr());
+        assertTrue(run.stderr().contains("/model NAME"), run.stderr());
+        assertEquals("You said \"Hi again\". This is the first message of our conversation.\n", run.stdout());
+        assertEquals(0, run.exitCode(), run.stderr());
+    }
+
+    @Test
     void without_a_key_for_groq_it_says_how_to_get_one() throws Exception {
         Map<String, String> noKeyNoServer = Map.of("BNAGPT_HOME", home.toString(), "NO_COLOR", "1");
 

@@ -48,6 +48,19 @@ class GroqClientFailureTest {
         server.close();
     }
 
+    /** A GET /models answer offering these active models. */
+    private static MockResponse models(String... ids) {
+        StringBuilder data = new StringBuilder();
+        for (String id : ids) {
+            data.append(data.length() == 0 ? "" : ",").append("{\"id\":\"").append(id)
+                    .append("\",\"object\":\"model\",\"active\":true,\"context_window\":131072}");
+        }
+        return new MockResponse.Builder()
+                .setHeader("Content-Type", "application/json")
+                .body("{\"object\":\"list\",\"data\":[" + data + "]}")
+                .build();
+    }
+
     private ChatException failureOf(GroqClient client) {
         return assertThrows(ChatException.class, () -> client.stream(HI, listener));
     }
@@ -89,32 +102,64 @@ class GroqClientFailureTest {
     }
 
     @Test
-    void a_retired_model_400_is_named_said_to_be_retired_with_the_way_to_list_current_ones() {
+    void a_retired_model_400_is_named_said_to_be_retired_and_the_current_models_are_offered() {
         server.enqueue(error(400, "model_decommissioned", "The model `llama3-70b-8192` has been decommissioned and "
                 + "is no longer supported. Please refer to https://console.groq.com/docs/deprecations for a "
                 + "recommendation on which model to use instead."));
+        server.enqueue(models("openai/gpt-oss-120b", "openai/gpt-oss-20b"));
+        GroqClient retired = Clients.of(server.url("/openai/v1").toString(), Clients.KEY, "llama3-70b-8192",
+                Clients.QUICK_RETRIES);
+
+        ChatException failure = failureOf(retired);
+
+        String sentence = failure.getMessage();
+        assertTrue(sentence.contains("\"llama3-70b-8192\" has been retired"), sentence);
+        assertTrue(sentence.contains("Models you can use now: openai/gpt-oss-120b, openai/gpt-oss-20b."), sentence);
+        assertTrue(sentence.contains("-m NAME"), sentence);
+        assertEquals("model_decommissioned", failure.code);
+    }
+
+    @Test
+    void an_unknown_model_404_is_named_and_the_current_models_are_offered() {
+        server.enqueue(error(404, "model_not_found",
+                "The model `gpt-oss-120b` does not exist or you do not have access to it."));
+        server.enqueue(models("openai/gpt-oss-120b"));
+        GroqClient misspelt = Clients.of(server.url("/openai/v1").toString(), Clients.KEY, "gpt-oss-120b",
+                Clients.QUICK_RETRIES);
+
+        ChatException failure = failureOf(misspelt);
+
+        String sentence = failure.getMessage();
+        assertTrue(sentence.contains("\"gpt-oss-120b\" does not exist"), sentence);
+        assertTrue(sentence.contains("Models you can use now: openai/gpt-oss-120b."), sentence);
+        assertEquals("model_not_found", failure.code);
+    }
+
+    @Test
+    void a_long_list_of_current_models_is_cut_after_eight_with_the_way_to_see_all() {
+        server.enqueue(error(400, "model_decommissioned", "The model `old` has been decommissioned."));
+        server.enqueue(models("m01", "m02", "m03", "m04", "m05", "m06", "m07", "m08", "m09", "m10"));
+        GroqClient retired = Clients.of(server.url("/openai/v1").toString(), Clients.KEY, "old",
+                Clients.QUICK_RETRIES);
+
+        String sentence = failureOf(retired).getMessage();
+
+        assertTrue(sentence.contains("m07, m08 and 2 more (--list-models)."), sentence);
+        assertFalse(sentence.contains("m09"), sentence);
+    }
+
+    @Test
+    void when_the_models_cannot_be_listed_either_the_retired_model_sentence_says_how_to_list_them() {
+        server.enqueue(error(400, "model_decommissioned", "The model `llama3-70b-8192` has been decommissioned."));
+        server.enqueue(error(503, "service_unavailable", "Service Unavailable"));
         GroqClient retired = Clients.of(server.url("/openai/v1").toString(), Clients.KEY, "llama3-70b-8192",
                 Clients.QUICK_RETRIES);
 
         String sentence = failureOf(retired).getMessage();
 
-        assertTrue(sentence.contains("llama3-70b-8192"), sentence);
-        assertTrue(sentence.contains("retired"), sentence);
-        assertTrue(sentence.contains("--list-models"), sentence);
-    }
-
-    @Test
-    void an_unknown_model_404_is_named_with_the_way_to_list_current_ones() {
-        server.enqueue(error(404, "model_not_found",
-                "The model `gpt-oss-120b` does not exist or you do not have access to it."));
-        GroqClient misspelt = Clients.of(server.url("/openai/v1").toString(), Clients.KEY, "gpt-oss-120b",
-                Clients.QUICK_RETRIES);
-
-        String sentence = failureOf(misspelt).getMessage();
-
-        assertTrue(sentence.contains("gpt-oss-120b"), sentence);
-        assertTrue(sentence.contains("does not exist"), sentence);
-        assertTrue(sentence.contains("--list-models"), sentence);
+        assertTrue(sentence.contains("has been retired"), sentence);
+        assertTrue(sentence.contains("./jbang chat --list-models"), sentence);
+        assertFalse(sentence.contains("503"), sentence);
     }
 
     @Test
