@@ -308,6 +308,10 @@ public class chat {
     //     data: {"choices":[{"delta":{"content":"Hel"}}]}
     // followed by a blank line is one event, and `data: [DONE]` ends the stream.
     // The parser is a pure function of the bytes it is fed: no network, no printing.
+    //
+    // The story is in feed (bytes to lines), processLine (lines to events),
+    // dispatchEvent and readChunk (an event's JSON to pieces). Bytes and
+    // readWaitingChunks are there for speed: a long answer is 50 MB of events.
     // ---------------------------------------------------------------------------------
 
     /** What the stream parser finds: pieces of the answer and facts about it. */
