@@ -552,24 +552,24 @@ public class chat {
                 return; // valid JSON, but not a chunk: nothing in it for us
             }
             Delta delta = new Delta();
-            JsonNode usage = null;
-            JsonNode groqUsage = null;
-            JsonNode error = null;
+            JsonNode usageJson = null;
+            JsonNode groqUsageJson = null;
+            JsonNode errorJson = null;
             for (String field = json.nextFieldName(); field != null; field = json.nextFieldName()) {
                 json.nextToken();
                 switch (field) {
                     case "choices" -> readFirstChoice(json, delta);
                     case "x_groq" -> {
                         JsonNode xGroq = JSON.readTree(json);
-                        groqUsage = xGroq.get("usage");
+                        groqUsageJson = xGroq.get("usage");
                     }
-                    case "usage" -> usage = JSON.readTree(json);
-                    case "error" -> error = JSON.readTree(json);
+                    case "usage" -> usageJson = JSON.readTree(json);
+                    case "error" -> errorJson = JSON.readTree(json);
                     default -> json.skipChildren();
                 }
             }
-            if (error != null && !error.isNull()) {
-                pieces.add(errorFrom(error));
+            if (errorJson != null && !errorJson.isNull()) {
+                pieces.add(errorFrom(errorJson));
                 return;
             }
             if (!delta.reasoning.isEmpty()) {
@@ -581,9 +581,9 @@ public class chat {
             if (delta.finishReason != null) {
                 pieces.add(new Finish(delta.finishReason));
             }
-            Usage found = usageFrom(groqUsage != null && !groqUsage.isNull() ? groqUsage : usage);
-            if (found != null) {
-                pieces.add(found);
+            Usage usage = usageFrom(groqUsageJson != null && !groqUsageJson.isNull() ? groqUsageJson : usageJson);
+            if (usage != null) {
+                pieces.add(usage);
             }
         }
 
@@ -1110,9 +1110,9 @@ public class chat {
                         + "a new key at https://console.groq.com/keys.");
             }
             if (code.equals("model_decommissioned")) {
-                return new ChatException("The model \"" + model + "\" has been retired by Groq." + modelsToPick(offerModels)
-                        + " Pick one with -m NAME, or set GROQ_MODEL to change your default (without it: "
-                        + DEFAULT_MODEL + ").", 1, "model_decommissioned");
+                return new ChatException("The model \"" + model + "\" has been retired by Groq."
+                        + modelsToPick(offerModels) + " Pick one with -m NAME, or set GROQ_MODEL to change your "
+                        + "default (without it: " + DEFAULT_MODEL + ").", 1, "model_decommissioned");
             }
             if (code.equals("model_not_found") || (status == 404 && message.contains(model))) {
                 return new ChatException("The model \"" + model + "\" does not exist at " + config.baseUrl()
