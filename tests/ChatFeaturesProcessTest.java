@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -49,21 +49,13 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ChatFeaturesProcessTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static LocalGroq groq;
+    /** Started with the class, stopped by JUnit after its last test. */
+    @AutoClose
+    private static final LocalGroq groq = Clients.startedLocalGroq(Clients.KEY);
 
     /** BNAGPT_HOME of one test: its conversations, never those in the real ~/.bnagpt. */
     @TempDir
     Path home;
-
-    @BeforeAll
-    static void startLocalGroq() throws IOException {
-        groq = LocalGroq.start(new LocalGroq.Options(0, 0, Clients.KEY, true));
-    }
-
-    @AfterAll
-    static void stopLocalGroq() {
-        groq.close();
-    }
 
     // ---------------------------------------------------------------------------------
     // 1. Saved conversations.

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
@@ -23,21 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ChatProcessTest {
-    private static LocalGroq groq;
+    /** Started with the class, stopped by JUnit after its last test. */
+    @AutoClose
+    private static final LocalGroq groq = Clients.startedLocalGroq(null);
 
     /** BNAGPT_HOME: conversations, and any key file, stay out of the real ~/.bnagpt. */
     @TempDir
     static Path home;
-
-    @BeforeAll
-    static void startLocalGroq() throws IOException {
-        groq = LocalGroq.start(new LocalGroq.Options(0, 0, null, true));
-    }
-
-    @AfterAll
-    static void stopLocalGroq() {
-        groq.close();
-    }
 
     @Test
     void one_question_prints_the_answer_alone_on_stdout() throws Exception {

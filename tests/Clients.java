@@ -3,11 +3,16 @@ package bnagpt;
 import bnagpt.chat.Config;
 import bnagpt.chat.GroqClient;
 import bnagpt.chat.RetryPolicy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import mockwebserver3.MockWebServer;
 import okhttp3.OkHttpClient;
 
-/** GroqClients for tests: an obviously fake key, and retries 10 ms apart instead of 0.5 s. */
+/**
+ * GroqClients for tests (an obviously fake key, and retries 10 ms apart instead of 0.5 s),
+ * and the servers they talk to, started: a field marked with JUnit's @AutoClose stops them.
+ */
 final class Clients {
     private Clients() {}
 
@@ -28,5 +33,25 @@ final class Clients {
                 .readTimeout(Duration.ofSeconds(10))
                 .build();
         return new GroqClient(new Config(key, baseUrl, model), http, retries);
+    }
+
+    /** OkHttp's MockWebServer, listening on a free port. */
+    static MockWebServer startedMockServer() {
+        MockWebServer server = new MockWebServer();
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("MockWebServer did not start", e);
+        }
+        return server;
+    }
+
+    /** The local Groq server on a free port, quiet. With a key, it accepts only that one, as Groq would. */
+    static LocalGroq startedLocalGroq(String requiredKey) {
+        try {
+            return LocalGroq.start(new LocalGroq.Options(0, 0, requiredKey, true));
+        } catch (IOException e) {
+            throw new UncheckedIOException("LocalGroq did not start", e);
+        }
     }
 }

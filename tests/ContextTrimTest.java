@@ -18,8 +18,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
@@ -36,20 +35,12 @@ class ContextTrimTest {
     private static final String LONG_QUESTION = "Tell me about the planets, from the Sun outwards. ".repeat(7);
     private static final String LONG_ANSWER = "Mercury, Venus, Earth, Mars, Jupiter, Saturn, Uranus. ".repeat(7);
 
-    private static LocalGroq groq;
+    /** Started with the class, stopped by JUnit after its last test. */
+    @AutoClose
+    private static final LocalGroq groq = Clients.startedLocalGroq(null);
 
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-
-    @BeforeAll
-    static void startLocalGroq() throws IOException {
-        groq = LocalGroq.start(new LocalGroq.Options(0, 0, null, true));
-    }
-
-    @AfterAll
-    static void stopLocalGroq() {
-        groq.close();
-    }
 
     // ---------------------------------------------------------------------------------
     // The messages of a request.

@@ -19,8 +19,7 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
 import okhttp3.OkHttpClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
@@ -33,20 +32,11 @@ import org.junit.jupiter.api.Test;
 class GroqClientFailureTest {
     private static final List<Message> HI = List.of(Message.user("Hi"));
 
-    private final MockWebServer server = new MockWebServer();
+    /** A fresh server for each test; JUnit closes it after the test. */
+    @AutoClose
+    private final MockWebServer server = Clients.startedMockServer();
     private final RecordingListener listener = new RecordingListener();
-    private GroqClient client;
-
-    @BeforeEach
-    void start() throws IOException {
-        server.start();
-        client = Clients.of(server);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    private final GroqClient client = Clients.of(server);
 
     /** A GET /models answer offering these active models. */
     private static MockResponse models(String... ids) {

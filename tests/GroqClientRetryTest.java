@@ -17,8 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
@@ -32,20 +31,11 @@ import org.junit.jupiter.api.Test;
 class GroqClientRetryTest {
     private static final List<Message> HI = List.of(Message.user("Hi"));
 
-    private final MockWebServer server = new MockWebServer();
+    /** A fresh server for each test; JUnit closes it after the test. */
+    @AutoClose
+    private final MockWebServer server = Clients.startedMockServer();
     private final RecordingListener listener = new RecordingListener();
-    private GroqClient client;
-
-    @BeforeEach
-    void start() throws IOException {
-        server.start();
-        client = Clients.of(server);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    private final GroqClient client = Clients.of(server);
 
     @Test
     void a_rate_limit_429_waits_as_long_as_retry_after_says_then_tries_again() {

@@ -23,8 +23,7 @@ import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
@@ -34,20 +33,11 @@ import org.junit.jupiter.api.Test;
 class GroqClientTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final MockWebServer server = new MockWebServer();
+    /** A fresh server for each test; JUnit closes it after the test. */
+    @AutoClose
+    private final MockWebServer server = Clients.startedMockServer();
     private final RecordingListener listener = new RecordingListener();
-    private GroqClient client;
-
-    @BeforeEach
-    void start() throws IOException {
-        server.start();
-        client = Clients.of(server);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    private final GroqClient client = Clients.of(server);
 
     // ---------------------------------------------------------------------------------
     // The request.

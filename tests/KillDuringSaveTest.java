@@ -21,8 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
@@ -41,7 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 class KillDuringSaveTest {
     private static final ObjectReader STRICT_JSON =
             new ObjectMapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static LocalGroq groq;
+    /** Started with the class, stopped by JUnit after its last test. */
+    @AutoClose
+    private static final LocalGroq groq = Clients.startedLocalGroq(Clients.KEY);
 
     @TempDir
     Path home;
@@ -52,16 +53,6 @@ class KillDuringSaveTest {
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final Set<Integer> messageCountsSeen = new ConcurrentSkipListSet<>();
     private volatile boolean reading;
-
-    @BeforeAll
-    static void startLocalGroq() throws IOException {
-        groq = LocalGroq.start(new LocalGroq.Options(0, 0, Clients.KEY, true));
-    }
-
-    @AfterAll
-    static void stopLocalGroq() {
-        groq.close();
-    }
 
     @Test
     void every_saved_file_is_whole_json_whenever_it_is_read_and_after_each_kill() throws Exception {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
@@ -26,21 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class PlaygroundTest {
-    private static LocalGroq groq;
+    /** Started with the class, stopped by JUnit after its last test. */
+    @AutoClose
+    private static final LocalGroq groq = Clients.startedLocalGroq(null);
 
     /** BNAGPT_HOME: no key file is read from the real ~/.bnagpt. */
     @TempDir
     static Path home;
-
-    @BeforeAll
-    static void startLocalGroq() throws IOException {
-        groq = LocalGroq.start(new LocalGroq.Options(0, 0, null, true));
-    }
-
-    @AfterAll
-    static void stopLocalGroq() {
-        groq.close();
-    }
 
     @Test
     void ask_streams_the_answer_and_the_next_ask_remembers_it() throws Exception {
