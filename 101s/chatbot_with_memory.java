@@ -122,7 +122,7 @@ public class chatbot_with_memory {
         if (code.equals("model_not_found")) quit("There is no model " + MODEL_NAME + " at " + BASE_URL
                 + ", or your key may not use it: set GROQ_MODEL to another one" + listModels);
         if (response.code() == 429) return new ChatFailure("Groq's rate limit was reached (429): wait "
-                + Objects.requireNonNullElse(response.header("retry-after"), "60") + " s, then send it again.");
+                + fromServer(response.header("retry-after", "60")) + " s, then send it again.");
         return new ChatFailure("The server answered " + response.code() + ": " + fromServer(message));
     }
 

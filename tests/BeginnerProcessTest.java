@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -176,6 +178,25 @@ class BeginnerProcessTest {
 
         assertEquals("You said\n", run.stdout());
         assertEndsInOneSentence(run, "The server stopped the answer with an error: ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {PART_0, PART_1})
+    void what_the_server_says_is_shown_short_and_without_the_key(String file) throws Exception {
+        try (MockWebServer server = Clients.startedMockServer()) {
+            String echo = "Upstream failed for key " + Clients.KEY + ". " + "Details: ".repeat(500);
+            server.enqueue(new MockResponse.Builder().code(500)
+                    .body("{\"error\":{\"message\":\"" + echo + "\",\"type\":\"internal_server_error\"}}").build());
+
+            ChatCommand.Result run = runWith(file, env(Map.of("GROQ_BASE_URL", server.url("/openai/v1").toString())),
+                    "Hi\n");
+
+            assertTrue(run.stderr().startsWith("The server answered 500: Upstream failed for key [your key]. "),
+                    run.stderr());
+            assertFalse(run.stderr().contains(Clients.KEY), run.stderr());
+            assertTrue(run.stderr().length() < 300, "at most 200 characters of it: " + run.stderr());
+            assertEquals(1, run.exitCode());
+        }
     }
 
     // ---------------------------------------------------------------------------------
