@@ -14,6 +14,8 @@
 //JAVA 17+
 //COMPILE_OPTIONS -encoding UTF-8
 //SOURCES ../101s/chat.java
+//SOURCES ../101s/simple_chatbot.java
+//SOURCES ../101s/chatbot_with_memory.java
 //SOURCES ../scripts/LocalGroq.java
 //SOURCES *.java
 //DEPS org.junit.jupiter:junit-jupiter:6.1.3

@@ -1,0 +1,300 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//
+// bnaGPT - Chatbot with Memory: Part 1 of "From Zero to bnaGPT" in one short Java file. It is
+// simple_chatbot.java (Part 0) plus memory and saved conversations, nothing else moved:
+//   diff -u 101s/simple_chatbot.java 101s/chatbot_with_memory.java   shows what Part 1 adds.
+// The headings "Step 1" to "Step 8" are the article's beginner steps; chat.java comes next.
+//   export GROQ_API_KEY=gsk_...               free at https://console.groq.com/keys
+//   ./jbang chatbot-with-memory               one message per line; /exit or Ctrl-D ends
+//   echo "Hi" | ./jbang chatbot-with-memory   piped: stdout holds the answers alone
+// In the chat: /save NAME, /list, /load NAME, /new.
+// GROQ_MODEL picks another model; GROQ_BASE_URL another OpenAI-compatible server.
+
+// Step 1: install the libraries: OkHttp for HTTP, Jackson for JSON. JBang fetches them.
+//JAVA 17+
+//DEPS com.squareup.okhttp3:okhttp-jvm:5.5.1
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.21.3
+
+// JShell, notebooks and the tests only see classes in a named package.
+package bnagpt;
+
+// Step 2: import the libraries.
+import com.fasterxml.jackson.databind.*;
+import java.io.*;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.*;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.*;
+import java.util.function.Consumer;
+import okhttp3.*;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+public class chatbot_with_memory {
+    // Step 3: the main configurations and methods for Groq. A setting comes from the
+    // environment; when it is missing or blank, from its default.
+    static String setting(String name, String otherwise) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? otherwise : value.strip();
+    }
+
+    // Step 3.1: the key (from the environment, never in code: code gets shared), the client, the model.
+    static final String GROQ_API_KEY = setting("GROQ_API_KEY", null);
+    static final String BASE_URL = setting("GROQ_BASE_URL", "https://api.groq.com/openai/v1");
+    // The article's llama3-70b-8192 was retired in 2025; Groq serves this one today.
+    static final String MODEL_NAME = setting("GROQ_MODEL", "openai/gpt-oss-120b");
+    // An answer may pause for a while between two pieces: wait up to a minute.
+    static final OkHttpClient client = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(60)).build();
+    static final ObjectMapper JSON = new ObjectMapper();
+    // The answer goes to stdout, all else to stderr (a pipe gets the answers alone); in UTF-8.
+    static final PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, UTF_8);
+    static final PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, UTF_8);
+
+    /** Something went wrong, said in one sentence. */
+    static final class ChatFailure extends RuntimeException { ChatFailure(String s) { super(s); } }
+    /** The chat cannot go on (every message would fail the same way): say why, and end. */
+    static void quit(String sentence) { err.println(sentence); System.exit(1); }
+
+    /** Text from the server is shown, never trusted: 200 characters at most, and never your key. */
+    static String fromServer(String text) {
+        String safe = GROQ_API_KEY == null ? text : text.replace(GROQ_API_KEY, "[your key]");
+        return safe.length() <= 200 ? safe : safe.substring(0, 200) + "...";
+    }
+
+    /** The JSON value in text; null when the text is not JSON. */
+    static JsonNode readJson(String text) {
+        try { return JSON.readTree(text); } catch (IOException e) { return null; }
+    }
+
+    // Step 3.2: parse_groq_stream. Groq sends the answer as server-sent events (SSE): an
+    // event is one or more lines "data: {...}" and then a blank line; "data: [DONE]" ends the
+    // stream. The SSE rules fit in this one method, so we follow them by hand, on our own
+    // thread like the rest of the chat (OkHttp's okhttp-sse would be a third library, and
+    // would call us from another thread). It hands each piece of the answer to eachPiece,
+    // and returns true once "data: [DONE]" came.
+    static boolean parseGroqStream(InputStream stream, Consumer<String> eachPiece) throws IOException {
+        // A BufferedReader ends lines at LF, CR or CR LF, as SSE does, and its UTF-8 decoder
+        // keeps a character whole even when the network cuts its bytes in two.
+        BufferedReader lines = new BufferedReader(new InputStreamReader(stream, UTF_8));
+        lines.mark(1);
+        if (lines.read() != '\uFEFF') lines.reset(); // a byte order mark may start the stream
+        List<String> data = new ArrayList<>(); // the data lines of the event being read
+        String event = ""; // its type: "error" reports a failure
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            int colon = line.indexOf(':'); // "name: value"; a line starting with ':' is a comment
+            String name = colon < 0 ? line : line.substring(0, colon);
+            String value = colon < 0 ? "" : line.substring(line.startsWith(": ", colon) ? colon + 2 : colon + 1);
+            if (name.equals("data")) data.add(value);
+            if (name.equals("event")) event = value; // "id" and "retry" matter to browsers only
+            if (!line.isEmpty()) continue;
+            String text = data.isEmpty() ? null : String.join("\n", data); // a blank line ends the event
+            boolean isError = event.equals("error");
+            data.clear();
+            event = "";
+            if (text == null) continue;
+            if (text.equals("[DONE]")) return true;
+            JsonNode chunk = readJson(text);
+            if (chunk == null && isError) chunk = JSON.getNodeFactory().textNode(text); // not JSON: the message
+            if (chunk == null) throw new ChatFailure("The server sent a chunk that is not JSON: " + fromServer(text));
+            JsonNode error = isError && !chunk.has("error") ? chunk : chunk.path("error");
+            if (isError || !error.isMissingNode() && !error.isNull()) {
+                String message = error.isTextual() ? error.asText() : error.path("message").asText("unknown error");
+                throw new ChatFailure("The server stopped the answer with an error: " + fromServer(message));
+            }
+            JsonNode content = chunk.path("choices").path(0).path("delta").path("content");
+            if (content.isValueNode() && !content.isNull() && !content.asText().isEmpty()) {
+                eachPiece.accept(content.asText());
+            }
+        }
+        return false; // the stream ended before [DONE]; an event without its blank line is dropped
+    }
+
+    /** Why the server refused a request, in one sentence. */
+    static ChatFailure refusal(Response response) throws IOException {
+        String body = response.peekBody(10_000).string(); // an HTML page, say, when it is not JSON
+        JsonNode error = Objects.requireNonNullElse(readJson(body), JSON.missingNode()).path("error");
+        String code = error.path("code").asText(""), message = error.path("message").asText(body);
+        String listModels = " (./jbang chat --list-models lists those you can use).";
+        if (response.code() == 401) quit("The server rejected your API key (401): check GROQ_API_KEY, or "
+                + "create a new key at https://console.groq.com/keys.");
+        if (code.equals("model_decommissioned")) quit("The model " + MODEL_NAME + " has been retired by "
+                + "Groq: set GROQ_MODEL to another one" + listModels);
+        if (code.equals("model_not_found")) quit("There is no model " + MODEL_NAME + " at " + BASE_URL
+                + ", or your key may not use it: set GROQ_MODEL to another one" + listModels);
+        if (response.code() == 429) return new ChatFailure("Groq's rate limit was reached (429): wait "
+                + fromServer(response.header("retry-after", "60")) + " s, then send it again.");
+        return new ChatFailure("The server answered " + response.code() + ": " + fromServer(message));
+    }
+
+    // Step 4: the page title. A terminal has no page: it is the first line you see.
+    static final String TITLE = "bnaGPT - Chatbot with Memory";
+
+    // Step 5: the session's messages, as the article's st.session_state.messages: each one
+    // a role ("user" or "assistant") and its content. They last until the program ends.
+    static final List<Map<String, String>> messages = new ArrayList<>();
+
+    // Step 6: print the messages we already have (none when the chat starts).
+    static void printMessages() {
+        for (Map<String, String> message : messages) err.println(message.get("role") + ": " + message.get("content"));
+    }
+
+    // Step 7: what happens when the user sends a message.
+    static void answer(String prompt) throws IOException {
+        // Step 7.1: add it to the messages.
+        messages.add(Map.of("role", "user", "content", prompt));
+        // Step 7.2: print it. In a terminal you see what you typed: nothing to do.
+        // Step 7.3: ask Groq, and print the answer piece by piece as it arrives.
+        // Part 1: we send the whole list, so the model sees the conversation so far. That is
+        // all memory is. (Part 0, like the article, sent the last prompt only.)
+        String body = JSON.writeValueAsString(Map.of("model", MODEL_NAME, "stream", true,
+                "messages", messages));
+        Request.Builder request = new Request.Builder().url(BASE_URL + "/chat/completions")
+                .post(RequestBody.create(body, MediaType.get("application/json")));
+        if (GROQ_API_KEY != null) request.header("Authorization", "Bearer " + GROQ_API_KEY);
+        StringBuilder reply = new StringBuilder();
+        boolean whole = false, reached = false;
+        try (Response response = client.newCall(request.build()).execute()) {
+            reached = true;
+            if (!response.isSuccessful()) throw refusal(response);
+            whole = parseGroqStream(response.body().byteStream(), piece -> {
+                reply.append(piece);
+                out.print(piece);
+                out.flush();
+            });
+        } catch (IOException e) {
+            if (!reached) throw new ChatFailure("Could not reach " + BASE_URL + " (" + e.getMessage() + "): "
+                    + "check your network connection and GROQ_BASE_URL.");
+        } finally {
+            if (reply.length() > 0) { // what arrived stays printed, and in the messages
+                out.println();
+                messages.add(Map.of("role", "assistant", "content", reply.toString()));
+            } else {
+                messages.remove(messages.size() - 1); // no answer: forget the question, to send it again
+            }
+        }
+        if (!whole) throw new ChatFailure("The answer was cut off: the connection ended before it was "
+                + "complete. Send your message again for a whole answer.");
+    }
+
+    // Saved conversations (Part 1), as the article's sidebar keeps them: /save NAME, /list,
+    // /load NAME, /new. Each is a JSON file {"messages": [...]} in $BNAGPT_HOME/101s-conversations
+    // (~/.bnagpt/101s-conversations): a folder of its own, because chat.java's conversations/
+    // hold more (an id, a title, the model), and neither program should misread the other's
+    // files. Only the messages are saved: never the key.
+    static final Path FOLDER = Path.of(setting("BNAGPT_HOME", System.getProperty("user.home") + "/.bnagpt"))
+            .resolve("101s-conversations");
+
+    /** A conversation's file. A name is letters, digits, - and _: "../x" or "/x" cannot leave the folder. */
+    static Path fileOf(String name) {
+        if (!name.matches("[A-Za-z0-9_-]{1,64}")) throw new ChatFailure("\"" + name + "\" cannot name a "
+                + "conversation: use letters, digits, - and _ (64 at most), as in /save my-trip.");
+        return FOLDER.resolve(name + ".json");
+    }
+
+    // Saves atomically, so a crash never leaves half a file: into a temporary file beside it
+    // first (createTempFile makes it 0600, yours only), then moved over the old one in one step.
+    static void save(String name) throws IOException {
+        Path file = fileOf(name);
+        Files.createDirectories(FOLDER);
+        if (FOLDER.getFileSystem().supportedFileAttributeViews().contains("posix")) { // Linux, macOS
+            Files.setPosixFilePermissions(FOLDER, PosixFilePermissions.fromString("rwx------"));
+        }
+        Path temporary = Files.createTempFile(FOLDER, "." + name + "-", ".tmp");
+        try {
+            String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("messages", messages));
+            Files.writeString(temporary, text, UTF_8, StandardOpenOption.SYNC); // on the disk before the move
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temporary); // left over only when the move failed
+        }
+        err.println("Saved as " + name + " (" + file + ").");
+    }
+
+    /** Step 6 again, for a saved conversation. A damaged file is left exactly as it is. */
+    static void load(String name) throws IOException {
+        Path file = fileOf(name);
+        if (!Files.isRegularFile(file)) throw new ChatFailure("No conversation is saved as " + name + ": see /list.");
+        String text;
+        try {
+            text = Files.readString(file, UTF_8);
+        } catch (CharacterCodingException e) {
+            text = ""; // not UTF-8 text: damaged
+        }
+        JsonNode saved = readJson(text);
+        JsonNode list = saved == null ? JSON.missingNode() : saved.path("messages");
+        List<Map<String, String>> loaded = new ArrayList<>();
+        for (JsonNode message : list) {
+            if (!message.path("role").isTextual() || !message.path("content").isTextual()) break;
+            loaded.add(Map.of("role", message.get("role").asText(), "content", message.get("content").asText()));
+        }
+        if (!list.isArray() || loaded.size() != list.size()) throw new ChatFailure("The file " + file + " is "
+                + "damaged: it is not a list of messages. It was left as it is; /new or /load another one.");
+        messages.clear();
+        messages.addAll(loaded);
+        printMessages();
+    }
+
+    /** The names of the saved conversations, in alphabetical order. */
+    static void list() throws IOException {
+        List<String> names = new ArrayList<>();
+        if (Files.isDirectory(FOLDER)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(FOLDER, "*.json")) {
+                for (Path file : files) names.add(file.getFileName().toString().replaceFirst("\\.json$", ""));
+            }
+        }
+        Collections.sort(names);
+        err.println(names.isEmpty() ? "No saved conversations yet: /save NAME saves one." : String.join("\n", names));
+    }
+
+    /** A line starting with "/": one of the commands above. */
+    static void command(String line) {
+        String[] words = line.split("\\s+", 2);
+        String name = words.length > 1 ? words[1] : "";
+        try {
+            switch (words[0]) {
+                case "/save" -> save(name);
+                case "/load" -> load(name);
+                case "/list" -> list();
+                case "/new" -> {
+                    messages.clear();
+                    err.println("A new conversation: nothing of the last one is remembered.");
+                }
+                default -> throw new ChatFailure("There is no command " + words[0] + ": try /save NAME, /list, "
+                        + "/load NAME, /new or /exit.");
+            }
+        } catch (IOException e) {
+            throw new ChatFailure("Could not use " + FOLDER + " (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "). Check that it is a folder you may write to.");
+        }
+    }
+
+    // The chat, as Streamlit runs it: the title, then a message per line until the input ends or /exit.
+    public static void main(String[] args) throws IOException {
+        if (GROQ_API_KEY == null && BASE_URL.startsWith("https://api.groq.com")) quit("No Groq API key: get "
+                + "a free one at https://console.groq.com/keys, then export GROQ_API_KEY=... and run this again.");
+        boolean onTerminal = System.console() != null; // false when the input or output is piped
+        if (onTerminal) err.println(TITLE);
+        printMessages();
+        BufferedReader input = new BufferedReader(new InputStreamReader(System.in, UTF_8));
+        int status = 0;
+        while (true) {
+            if (onTerminal) err.print("What is up? ");
+            String prompt = input.readLine();
+            if (prompt == null || prompt.strip().equals("/exit")) break;
+            if (prompt.isBlank()) continue;
+            try {
+                if (prompt.startsWith("/")) { // Part 1: /save, /list, /load, /new
+                    command(prompt.strip());
+                    continue;
+                }
+                answer(prompt);
+            } catch (ChatFailure failure) { // the chat goes on; the exit status will say it failed
+                err.println(failure.getMessage());
+                status = 1;
+            }
+        }
+        System.exit(status);
+    }
+}
+
+// Step 8: run it, from the repository's root: ./jbang chatbot-with-memory
