@@ -1339,8 +1339,8 @@ public class chat {
                             done = true;
                             break reading;
                         } else if (piece instanceof TooLarge t) {
-                            interruption = "The server sent a line of more than " + mebibytes(t.limitBytes())
-                                    + " in its stream, more than any answer needs, so reading stopped there.";
+                            interruption = "The server sent more than " + mebibytes(t.limitBytes()) + " in one "
+                                    + "line of its stream, more than any answer needs, so reading stopped there.";
                             break reading;
                         }
                     }

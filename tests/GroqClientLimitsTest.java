@@ -19,6 +19,7 @@ import bnagpt.chat.Message;
 import bnagpt.chat.Reply;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -184,6 +185,18 @@ class GroqClientLimitsTest {
             assertEquals("Hello!", reply.content(), header[0] + ": " + header[1]);
         }
         assertEquals(2 * absurd.size(), server.getRequestCount());
+    }
+
+    @Test
+    void the_timeout_flag_sets_both_waits_and_must_be_a_number_of_seconds() {
+        Limits limits = chat.Options.parse(new String[] {"--timeout", "2.5", "hi"}, Map.of()).limits();
+        ChatException notANumber = assertThrows(ChatException.class,
+                () -> chat.Options.parse(new String[] {"--timeout", "soon", "hi"}, Map.of()));
+
+        assertEquals(new Limits(Duration.ofMillis(2500), Duration.ofMillis(2500), 8 << 20), limits);
+        assertEquals(Limits.DEFAULT, chat.Options.parse(new String[] {"hi"}, Map.of()).limits());
+        assertEquals("--timeout needs a number of seconds from 0 to 86400, like --timeout 120.",
+                notANumber.getMessage());
     }
 
     // ---------------------------------------------------------------------------------
