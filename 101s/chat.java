@@ -84,6 +84,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import okhttp3.Call;
 import okhttp3.ConnectionSpec;
@@ -896,6 +898,9 @@ public class chat {
 
         /** Groq's error bodies are a few hundred bytes; we read at most this much of one. */
         static final int MAX_ERROR_BODY_BYTES = 64 << 10;
+        /** The start of the message in an error body that is not whole JSON: {"error":{"message":"... */
+        private static final Pattern MESSAGE_START =
+                Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.){1,301})");
 
         private final Config config;
         private final OkHttpClient http;
@@ -1440,7 +1445,8 @@ public class chat {
                 message = error.path("message").asText("");
                 code = error.path("code").asText("");
             } catch (IOException | RuntimeException e) {
-                message = body;
+                Matcher cut = MESSAGE_START.matcher(body); // a body cut at MAX_ERROR_BODY_BYTES
+                message = cut.find() ? cut.group(1) : body;
             }
             message = shorten(redact(message), 300); // the server's words, bounded like all text from outside
             String model = config.model();
@@ -1469,7 +1475,7 @@ public class chat {
                         "context_length_exceeded");
             }
             if (status == 429) {
-                return new ChatException("Groq's rate limit was reached (429) and waiting did not help. "
+                return new ChatException("Groq's rate limit was reached (429) and has not passed yet. "
                         + "Wait a minute and try again. The server said: " + message);
             }
             if (status == 403) {

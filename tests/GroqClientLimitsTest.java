@@ -284,7 +284,8 @@ class GroqClientLimitsTest {
             ChatException e = assertTimeoutPreemptively(AT_MOST,
                     () -> assertThrows(ChatException.class, () -> clientOf(huge, Limits.DEFAULT).stream(HI, listener)));
 
-            assertTrue(e.getMessage().startsWith("The server answered 400"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("The server answered 400: Bad aaaa"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("aaa..."), e.getMessage());
             assertTrue(e.getMessage().length() < 500, e.getMessage().length() + " characters");
         }
     }
