@@ -95,6 +95,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okio.BufferedSource;
 import sun.misc.Signal;
 
 /** The whole chat. Nested classes are public so JShell and notebooks can use them. */
@@ -1027,7 +1028,7 @@ public class chat {
                     if (type != null && type.subtype().contains("html")) {
                         throw webPage();
                     }
-                    if (type != null && (type.subtype().equals("json") || type.subtype().endsWith("+json"))) {
+                    if (isWholeAnswer(response)) {
                         return wholeAnswer(response, listener, start);
                     }
                     StreamResult result = readStream(response.body().byteStream(), listener, start, watchdog);
@@ -1143,6 +1144,29 @@ public class chat {
             return new ChatException("The server at " + config.baseUrl() + " answered with a web page, not with "
                     + "Groq's API. On a hotel, train or café network, open a browser and log in first; otherwise "
                     + "check GROQ_BASE_URL (for Groq it is " + GROQ_URL + ").");
+        }
+
+        /**
+         * Whether the response is one JSON object rather than a stream: labelled JSON, and its
+         * first byte, peeked at without taking it, is '{' (some servers label a stream JSON too).
+         */
+        private static boolean isWholeAnswer(Response response) {
+            MediaType type = response.body().contentType();
+            if (type == null || !(type.subtype().equals("json") || type.subtype().endsWith("+json"))) {
+                return false;
+            }
+            try {
+                BufferedSource ahead = response.body().source().peek();
+                for (int i = 0; i < 64 && ahead.request(1); i++) {
+                    byte b = ahead.readByte();
+                    if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                        return b == '{';
+                    }
+                }
+            } catch (IOException e) {
+                // the stream reader meets the same failure, and says so
+            }
+            return false;
         }
 
         /**

@@ -235,6 +235,17 @@ class GroqClientLimitsTest {
     }
 
     @Test
+    void a_stream_labelled_as_json_is_still_read_as_a_stream() {
+        server.enqueue(stream(HI_CHUNK + "data: [DONE]\n\n").newBuilder()
+                .setHeader("Content-Type", "application/json").build());
+
+        Reply reply = client.stream(HI, listener);
+
+        assertTrue(reply.complete(), reply.interruption());
+        assertEquals("Hi", reply.content());
+    }
+
+    @Test
     void a_model_list_that_is_a_web_page_is_named_as_one_not_as_unreachable() {
         server.enqueue(new MockResponse.Builder().setHeader("Content-Type", "text/html")
                 .body("<!doctype html><title>Sign in</title>").build());
