@@ -41,8 +41,11 @@
 package bnagpt;
 
 // Step 2: import the libraries.
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -60,6 +63,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.ProtocolException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -85,6 +89,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import okhttp3.Call;
 import okhttp3.ConnectionSpec;
@@ -94,6 +100,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okio.BufferedSource;
 import sun.misc.Signal;
 
 /** The whole chat. Nested classes are public so JShell and notebooks can use them. */
@@ -118,7 +125,7 @@ public class chat {
             if (config.apiKey() == null && config.isGroq() && terminal.interactive) {
                 config = config.withApiKey(KeyFile.askAndRemember(options.home(), terminal));
             }
-            GroqClient client = new GroqClient(config);
+            GroqClient client = new GroqClient(config, options.limits());
             if (options.listModels()) {
                 for (Model model : client.models()) {
                     terminal.out.printf("%-40s %,9d tokens%n", model.id(), model.contextWindow());
@@ -195,7 +202,7 @@ public class chat {
     /** The command line: a prompt, or nothing for a chat, plus options. */
     record Options(Config config, Path home, String prompt, String modelFlag, String system, String assistant,
                    boolean json, boolean continueLast, String conversationId, boolean save, boolean quiet,
-                   boolean help, boolean listModels) {
+                   boolean help, boolean listModels, Duration timeout) {
 
         static final String HELP = """
                 bnaGPT: chat with Groq's fast LLMs from your terminal.
@@ -218,6 +225,8 @@ public class chat {
                   -q, --quiet             no speed line after the answer
                       --base-url URL      any OpenAI-compatible server (env GROQ_BASE_URL,
                                           default %s)
+                      --timeout SECONDS   how long to wait for the answer to begin, and at most
+                                          between two pieces of it (default 60)
                       --list-models       print the available models and their context windows
                   -h, --help              this text
 
@@ -250,6 +259,7 @@ public class chat {
             boolean quiet = false;
             boolean help = false;
             boolean listModels = false;
+            Duration timeout = null;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 String inlineValue = null;
@@ -258,7 +268,7 @@ public class chat {
                     arg = arg.substring(0, arg.indexOf('='));
                 }
                 boolean needsValue = List.of("-m", "--model", "-s", "--system", "--assistant", "--conversation",
-                        "--base-url").contains(arg);
+                        "--base-url", "--timeout").contains(arg);
                 String value = null;
                 if (needsValue) {
                     value = inlineValue != null ? inlineValue : valueAfter(args, i++, arg);
@@ -275,6 +285,7 @@ public class chat {
                     case "--no-save" -> save = false;
                     case "-q", "--quiet" -> quiet = true;
                     case "--base-url" -> config = config.withBaseUrl(value);
+                    case "--timeout" -> timeout = secondsFlag(arg, value);
                     case "--api-key", "--key" -> throw new ChatException(
                             "The key is never passed as a flag (it would show in the process list): "
                                     + "set GROQ_API_KEY in the environment instead.", 2);
@@ -295,7 +306,24 @@ public class chat {
             }
             String prompt = words.isEmpty() ? null : String.join(" ", words);
             return new Options(config, chat.home(env), prompt, modelFlag, system, assistant, json, continueLast,
-                    conversationId, save, quiet, help, listModels);
+                    conversationId, save, quiet, help, listModels, timeout);
+        }
+
+        /** The limits for the client: the defaults, or the waits --timeout asks for. */
+        Limits limits() {
+            return timeout == null ? Limits.DEFAULT : Limits.DEFAULT.withTimeout(timeout);
+        }
+
+        private static Duration secondsFlag(String flag, String value) {
+            try {
+                double seconds = Double.parseDouble(value);
+                if (seconds > 0 && seconds <= 86_400) {
+                    return Duration.ofMillis((long) (seconds * 1000));
+                }
+            } catch (NumberFormatException e) {
+                // the sentence below says what is expected
+            }
+            throw new ChatException(flag + " needs a number of seconds from 0 to 86400, like " + flag + " 120.", 2);
         }
 
         private static String valueAfter(String[] args, int i, String flag) {
@@ -320,7 +348,7 @@ public class chat {
     // ---------------------------------------------------------------------------------
 
     /** What the stream parser finds: pieces of the answer and facts about it. */
-    public sealed interface Piece permits Content, Reasoning, Finish, Usage, StreamError, Done {}
+    public sealed interface Piece permits Content, Reasoning, Finish, Usage, StreamError, Done, TooLarge {}
 
     /** A piece of the answer: print it. */
     public record Content(String text) implements Piece {}
@@ -345,7 +373,20 @@ public class chat {
     /** The stream's `data: [DONE]`: the answer is complete. */
     public record Done() implements Piece {}
 
+    /**
+     * A line or an event longer than the parser's limit: no answer needs one, and reading
+     * on would let a server fill our memory. The parser reads nothing after it.
+     */
+    public record TooLarge(int limitBytes) implements Piece {}
+
     static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The longest line or event the stream parser takes (8 MiB), counted after OkHttp
+     * has unzipped the body: a chunk of a real answer is a few hundred bytes, and a
+     * server must not be able to fill our memory with one endless line.
+     */
+    public static final int MAX_EVENT_BYTES = 8 << 20;
 
     /**
      * Turns the bytes of a streamed response into pieces, following the
@@ -360,6 +401,17 @@ public class chat {
      */
     public static final class StreamParser {
         private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.UTF_8);
+        /**
+         * Chunks are read with Jackson's string limit (20 million characters) lifted: our own
+         * limit on an event bounds every string in it, and a chunk within it must parse.
+         */
+        private static final JsonFactory CHUNK_JSON = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+                .build();
+
+        private final int maxEventBytes;
+        /** Set once a line or event went past maxEventBytes: from then on, nothing is read. */
+        private boolean tooLarge;
 
         private final Bytes partialLine = new Bytes();
         private final Bytes data = new Bytes();
@@ -372,6 +424,15 @@ public class chat {
         private boolean dataSeen;
         private boolean afterCR;
         private boolean atStart = true;
+
+        public StreamParser() {
+            this(MAX_EVENT_BYTES);
+        }
+
+        /** A parser that takes lines and events of at most maxEventBytes. */
+        public StreamParser(int maxEventBytes) {
+            this.maxEventBytes = maxEventBytes;
+        }
 
         /** Parses a whole response at once (handy in tests and notebooks). */
         public static List<Piece> parse(byte[] body) {
@@ -386,7 +447,7 @@ public class chat {
             List<Piece> pieces = new ArrayList<>();
             int lineStart = offset;
             int end = offset + length;
-            for (int i = lineEnd(bytes, offset, end); i < end; i = lineEnd(bytes, i + 1, end)) {
+            for (int i = lineEnd(bytes, offset, end); i < end && !tooLarge; i = lineEnd(bytes, i + 1, end)) {
                 byte b = bytes[i];
                 if (b == '\n' && afterCR && i == lineStart) { // the LF of a CRLF whose CR ended the last line
                     afterCR = false;
@@ -395,7 +456,7 @@ public class chat {
                 }
                 if (partialLine.size() == 0) {
                     processLine(bytes, lineStart, i, pieces); // the whole line is in this buffer
-                } else {
+                } else if (fits(partialLine.size(), i - lineStart, pieces)) {
                     partialLine.write(bytes, lineStart, i - lineStart); // the line began in an earlier one
                     processLine(partialLine.array(), 0, partialLine.size(), pieces);
                     partialLine.reset();
@@ -403,12 +464,28 @@ public class chat {
                 afterCR = b == '\r';
                 lineStart = i + 1;
             }
-            if (lineStart < end) {
+            if (lineStart < end && !tooLarge && fits(partialLine.size(), end - lineStart, pieces)) {
                 afterCR = false;
                 partialLine.write(bytes, lineStart, end - lineStart);
             }
             readWaitingChunks(pieces);
             return pieces;
+        }
+
+        /**
+         * Whether {@code more} bytes may join the {@code size} we hold for one line or event.
+         * If not, what came before goes first, then TooLarge, and the parser stops reading.
+         */
+        private boolean fits(int size, int more, List<Piece> pieces) {
+            if (!tooLarge && (long) size + more <= maxEventBytes) {
+                return true;
+            }
+            if (!tooLarge) {
+                tooLarge = true;
+                readWaitingChunks(pieces);
+                pieces.add(new TooLarge(maxEventBytes));
+            }
+            return false;
         }
 
         /** Where the first LF or CR in bytes[from, to) is; {@code to} when there is none. */
@@ -436,6 +513,9 @@ public class chat {
 
         /** One line, bytes[from, to) without its line end. */
         private void processLine(byte[] bytes, int from, int to, List<Piece> pieces) {
+            if (tooLarge || !fits(0, to - from, pieces)) {
+                return;
+            }
             if (atStart) { // a byte order mark may start the stream; its 3 bytes can arrive apart
                 atStart = false;
                 if (to - from >= 3 && (bytes[from] & 0xFF) == 0xEF && (bytes[from + 1] & 0xFF) == 0xBB
@@ -461,6 +541,9 @@ public class chat {
             String field = new String(bytes, from, colon - from, StandardCharsets.UTF_8);
             switch (field) {
                 case "data" -> {
+                    if (!fits(data.size(), to - value + 1, pieces)) {
+                        return;
+                    }
                     if (dataSeen) {
                         data.write('\n');
                     }
@@ -506,7 +589,7 @@ public class chat {
             }
             List<Piece> found = new ArrayList<>();
             boolean eachInPlace = true;
-            try (JsonParser json = JSON.createParser(waiting.array(), 0, waiting.size())) {
+            try (JsonParser json = CHUNK_JSON.createParser(waiting.array(), 0, waiting.size())) {
                 int start = 0;
                 for (int i = 0; i < waitingCount && eachInPlace; i++) {
                     json.nextToken();
@@ -533,7 +616,7 @@ public class chat {
         /** One chunk, bytes[from, to), read by a parser of its own. */
         private static void readChunkAlone(byte[] bytes, int from, int to, List<Piece> pieces) {
             List<Piece> found = new ArrayList<>();
-            try (JsonParser json = JSON.createParser(bytes, from, to - from)) {
+            try (JsonParser json = CHUNK_JSON.createParser(bytes, from, to - from)) {
                 json.nextToken();
                 readChunk(json, found);
                 pieces.addAll(found);
@@ -602,7 +685,7 @@ public class chat {
 
             void write(byte[] bytes, int from, int length) {
                 if (size + length > array.length) {
-                    array = Arrays.copyOf(array, Math.max(size + length, array.length * 2));
+                    grow(length);
                 }
                 System.arraycopy(bytes, from, array, size, length);
                 size += length;
@@ -610,9 +693,19 @@ public class chat {
 
             void write(int b) {
                 if (size == array.length) {
-                    array = Arrays.copyOf(array, size * 2);
+                    grow(1);
                 }
                 array[size++] = (byte) b;
+            }
+
+            /** Room for {@code more} bytes, doubling; counted in long, so that doubling 1 GiB cannot overflow. */
+            private void grow(int more) {
+                long largest = Integer.MAX_VALUE - 8; // the largest array a JVM makes
+                long needed = (long) size + more;
+                if (needed > largest) {
+                    throw new IllegalStateException("More bytes than an array holds: the limit must stop this");
+                }
+                array = Arrays.copyOf(array, (int) Math.min(largest, Math.max(needed, 2L * array.length)));
             }
 
             byte[] array() {
@@ -764,6 +857,24 @@ public class chat {
         }
     }
 
+    /**
+     * How long we wait for a server, and how much we take from it: without limits, a broken
+     * or hostile server could keep a chat waiting forever or fill its memory.
+     * {@code firstByte}: from asking until the response begins, retries and their pauses
+     * included. {@code stall}: the longest silence in the middle of an answer (keep-alive
+     * comments are not news). {@code maxEventBytes}: the longest line or event of a stream,
+     * and the largest whole answer or model list.
+     */
+    public record Limits(Duration firstByte, Duration stall, int maxEventBytes) {
+        public static final Limits DEFAULT =
+                new Limits(Duration.ofSeconds(60), Duration.ofSeconds(60), MAX_EVENT_BYTES);
+
+        /** --timeout SECONDS: both waits at once. */
+        public Limits withTimeout(Duration timeout) {
+            return new Limits(timeout, timeout, maxEventBytes);
+        }
+    }
+
     /** A failure the user can act on, already worded for them. */
     public static final class ChatException extends RuntimeException {
         public final int exitCode;
@@ -791,20 +902,33 @@ public class chat {
     public static final class GroqClient {
         private static final MediaType JSON_TYPE = MediaType.get("application/json");
 
+        /** Groq's error bodies are a few hundred bytes; we read at most this much of one. */
+        static final int MAX_ERROR_BODY_BYTES = 64 << 10;
+        /** The start of the message in an error body that is not whole JSON: {"error":{"message":"... */
+        private static final Pattern MESSAGE_START =
+                Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.){1,301})");
+
         private final Config config;
         private final OkHttpClient http;
         private final RetryPolicy retryPolicy;
+        private final Limits limits;
         private volatile Call inFlight;
         private volatile boolean cancelled;
 
         public GroqClient(Config config) {
-            this(config, httpClient(config), RetryPolicy.DEFAULT);
+            this(config, Limits.DEFAULT);
         }
 
-        private static OkHttpClient httpClient(Config config) {
+        public GroqClient(Config config, Limits limits) {
+            this(config, httpClient(config, limits), RetryPolicy.DEFAULT, limits);
+        }
+
+        private static OkHttpClient httpClient(Config config, Limits limits) {
             OkHttpClient.Builder builder = new OkHttpClient.Builder()
                     .connectTimeout(Duration.ofSeconds(10))
-                    .readTimeout(Duration.ofSeconds(60)) // longest silence we accept mid-answer
+                    // OkHttp's read timeout restarts at every byte, keep-alives too: the Watchdog
+                    // keeps our limits, and this is only a backstop behind it.
+                    .readTimeout(limits.firstByte().plus(limits.stall()))
                     .retryOnConnectionFailure(false);   // we retry ourselves, and say so
             if (config.baseUrl().startsWith("http://")) {
                 // A plain-http server (local, Ollama) needs no TLS. Saying so spares
@@ -815,6 +939,10 @@ public class chat {
         }
 
         public GroqClient(Config config, OkHttpClient http, RetryPolicy retryPolicy) {
+            this(config, http, retryPolicy, Limits.DEFAULT);
+        }
+
+        public GroqClient(Config config, OkHttpClient http, RetryPolicy retryPolicy, Limits limits) {
             if (config.apiKey() == null && config.isGroq()) {
                 throw new ChatException("""
                         No Groq API key found. Get a free one at https://console.groq.com/keys, then:
@@ -824,6 +952,7 @@ public class chat {
             this.config = config;
             this.http = http;
             this.retryPolicy = retryPolicy;
+            this.limits = limits;
         }
 
         public Config config() {
@@ -832,7 +961,7 @@ public class chat {
 
         /** The same client (and connections) talking to another model. */
         public GroqClient withModel(String model) {
-            return new GroqClient(config.withModel(model), http, retryPolicy);
+            return new GroqClient(config.withModel(model), http, retryPolicy, limits);
         }
 
         /** Step 7.3: sends the conversation and streams the answer to the listener. */
@@ -856,6 +985,13 @@ public class chat {
                     .post(RequestBody.create(body.toString(), JSON_TYPE))
                     .build();
             cancelled = false;
+            try (Watchdog watchdog = new Watchdog(limits, config.baseUrl())) {
+                return send(request, listener, watchdog);
+            }
+        }
+
+        /** Sends the request, and tries again when that may help and the watchdog leaves time. */
+        private Reply send(Request request, StreamListener listener, Watchdog watchdog) {
             for (int attempt = 0; ; attempt++) {
                 if (cancelled) { // stopped while we waited to try again
                     return stoppedBeforeAnswer();
@@ -864,43 +1000,230 @@ public class chat {
                 Response response;
                 try {
                     inFlight = http.newCall(request);
+                    watchdog.watch(inFlight);
                     response = inFlight.execute();
                 } catch (IOException e) {
                     if (cancelled) {
                         return stoppedBeforeAnswer();
                     }
-                    if (attempt < retryPolicy.maxRetries()) {
+                    if (watchdog.verdict() != null) {
+                        throw new ChatException(watchdog.verdict());
+                    }
+                    Duration wait = retryPolicy.backoff(attempt);
+                    // A protocol error (a redirect loop, a server not speaking HTTP) would only happen again.
+                    if (attempt < retryPolicy.maxRetries() && !(e instanceof ProtocolException)
+                            && watchdog.leavesTimeFor(wait)) {
                         pauseBeforeRetry(listener, "Could not reach " + config.baseUrl() + " (" + describe(e) + ").",
-                                retryPolicy.backoff(attempt));
+                                wait);
                         continue;
                     }
                     throw unreachable(e);
                 }
+                watchdog.responseBegan();
                 try (response) {
                     if (!response.isSuccessful()) {
                         Duration wait = retryWait(response, attempt);
-                        if (wait != null) {
+                        if (wait != null && watchdog.leavesTimeFor(wait)) {
                             pauseBeforeRetry(listener, retryNotice(response.code()), wait);
                             continue;
                         }
                         throw failure(response.code(), bodyText(response));
                     }
-                    StreamResult result = readStream(response.body().byteStream(), listener, start);
+                    MediaType type = response.body().contentType();
+                    if (type != null && type.subtype().contains("html")) {
+                        throw webPage();
+                    }
+                    if (isWholeAnswer(response)) {
+                        return wholeAnswer(response, listener, start);
+                    }
+                    StreamResult result = readStream(response.body().byteStream(), listener, start, watchdog);
                     if (!result.failedBeforeFirstToken()) {
                         return result.reply();
                     }
                     if (cancelled) {
                         return stoppedBeforeAnswer();
                     }
-                    if (attempt >= retryPolicy.maxRetries()) {
+                    Duration wait = retryPolicy.backoff(attempt);
+                    if (attempt >= retryPolicy.maxRetries() || !watchdog.leavesTimeFor(wait)) {
                         throw new ChatException("The connection to " + config.baseUrl() + " broke before the "
-                                + "answer started, " + (attempt + 1) + " times. Try again in a minute.");
+                                + "answer started, " + (attempt + 1) + (attempt == 0 ? " time" : " times")
+                                + ". Try again in a minute.");
                     }
-                    pauseBeforeRetry(listener, "The connection broke before the answer started.",
-                            retryPolicy.backoff(attempt));
+                    pauseBeforeRetry(listener, "The connection broke before the answer started.", wait);
                 } finally {
                     inFlight = null;
                 }
+            }
+        }
+
+        /**
+         * Keeps the time while we wait for the server, and cancels the request when the wait
+         * is too long: no response within limits.firstByte() of asking, retries and their
+         * pauses included; or, once the response has begun, no piece of the answer for
+         * limits.stall() (keep-alive comments are not pieces). OkHttp's read timeout cannot
+         * do either: it restarts at every byte, keep-alives included, and at every retry.
+         */
+        private static final class Watchdog implements AutoCloseable {
+            private final Limits limits;
+            private final String baseUrl;
+            private final long firstByteBy;
+            private volatile Call call;
+            private volatile boolean responding;
+            private volatile long lastNews;
+            private volatile String verdict;
+            private volatile boolean closed;
+
+            Watchdog(Limits limits, String baseUrl) {
+                this.limits = limits;
+                this.baseUrl = baseUrl;
+                this.firstByteBy = System.nanoTime() + limits.firstByte().toNanos();
+                Thread thread = new Thread(this::keepTime, "bnagpt-watchdog");
+                thread.setDaemon(true);
+                thread.start();
+            }
+
+            /** A new attempt: we wait for its response (by the first deadline, which does not move). */
+            void watch(Call attempt) {
+                responding = false;
+                call = attempt;
+                if (verdict != null) {
+                    attempt.cancel();
+                }
+            }
+
+            void responseBegan() {
+                lastNews = System.nanoTime();
+                responding = true;
+            }
+
+            /** A piece of the answer arrived: the stall limit starts again. */
+            void news() {
+                lastNews = System.nanoTime();
+            }
+
+            /** Whether a pause of this long still ends before the response is due. */
+            boolean leavesTimeFor(Duration pause) {
+                return System.nanoTime() + pause.toNanos() - firstByteBy < 0;
+            }
+
+            /** Why the request was cancelled, as a sentence; null while all is well. */
+            String verdict() {
+                return verdict;
+            }
+
+            private synchronized void keepTime() {
+                while (!closed) {
+                    long now = System.nanoTime();
+                    long due = responding ? lastNews + limits.stall().toNanos() : firstByteBy;
+                    if (now - due >= 0) {
+                        verdict = responding
+                                ? "The answer stalled: nothing new from " + baseUrl + " for " + seconds(limits.stall())
+                                        + " (keep-alive messages aside), so it was given up. Try again, or allow "
+                                        + "longer with --timeout SECONDS."
+                                : "No answer from " + baseUrl + " within " + seconds(limits.firstByte()) + ". The "
+                                        + "server may be overloaded or unreachable: try again, or allow longer with "
+                                        + "--timeout SECONDS.";
+                        Call waiting = call;
+                        if (waiting != null) {
+                            waiting.cancel();
+                        }
+                        return;
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(this, due - now);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+
+            @Override
+            public synchronized void close() {
+                closed = true;
+                notifyAll();
+            }
+        }
+
+        /** A 200 with a web page: a captive portal (hotel or café Wi-Fi), or a base URL that is not an API. */
+        private ChatException webPage() {
+            return new ChatException("The server at " + config.baseUrl() + " answered with a web page, not with "
+                    + "Groq's API. On a hotel, train or café network, open a browser and log in first; otherwise "
+                    + "check GROQ_BASE_URL (for Groq it is " + GROQ_URL + ").");
+        }
+
+        /**
+         * Whether the response is one JSON object rather than a stream: labelled JSON, and its
+         * first byte, peeked at without taking it, is '{' (some servers label a stream JSON too).
+         */
+        private static boolean isWholeAnswer(Response response) {
+            MediaType type = response.body().contentType();
+            if (type == null || !(type.subtype().equals("json") || type.subtype().endsWith("+json"))) {
+                return false;
+            }
+            try {
+                BufferedSource ahead = response.body().source().peek();
+                for (int i = 0; i < 64 && ahead.request(1); i++) {
+                    byte b = ahead.readByte();
+                    if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                        return b == '{';
+                    }
+                }
+            } catch (IOException e) {
+                // the stream reader meets the same failure, and says so
+            }
+            return false;
+        }
+
+        /**
+         * A server that answers with one chat.completion object although we asked for a stream
+         * (some OpenAI-compatible servers do): the answer is in it, so we show it.
+         */
+        private Reply wholeAnswer(Response response, StreamListener listener, long start) {
+            JsonNode answer;
+            try {
+                byte[] body = readAtMost(response, limits.maxEventBytes());
+                if (body.length > limits.maxEventBytes()) {
+                    throw new ChatException("The server at " + config.baseUrl() + " sent an answer of more than "
+                            + mebibytes(limits.maxEventBytes()) + ", more than any chat answer needs; it was not "
+                            + "read.");
+                }
+                answer = JSON.readTree(body);
+            } catch (JsonProcessingException e) {
+                throw new ChatException("The server at " + config.baseUrl() + " answered with JSON that could not be "
+                        + "read. Check GROQ_BASE_URL: it must point at an OpenAI-compatible API.");
+            } catch (IOException e) {
+                throw unreachable(e);
+            }
+            if (answer.has("error")) {
+                throw failure(response.code(), answer.toString());
+            }
+            JsonNode choice = answer.path("choices").path(0);
+            if (!choice.isObject()) {
+                throw new ChatException("The server at " + config.baseUrl() + " answered with JSON that is not a "
+                        + "chat answer: " + shorten(redact(answer.toString())) + " Check GROQ_BASE_URL.");
+            }
+            JsonNode message = choice.path("message");
+            String content = message.path("content").isTextual() ? message.path("content").asText() : "";
+            String reasoning = message.path("reasoning").isTextual() ? message.path("reasoning").asText() : "";
+            Duration firstToken = Duration.ofNanos(System.nanoTime() - start);
+            if (!reasoning.isEmpty()) {
+                listener.onReasoning(reasoning);
+            }
+            if (!content.isEmpty()) {
+                listener.onContent(content);
+            }
+            listener.onBatchEnd();
+            String finishReason = choice.path("finish_reason").isTextual() ? choice.path("finish_reason").asText()
+                    : "stop"; // a whole answer is a finished one
+            JsonNode groqUsage = answer.path("x_groq").path("usage");
+            Usage usage = StreamParser.usageFrom(groqUsage.isObject() ? groqUsage : answer.path("usage"));
+            return new Reply(content, reasoning, finishReason, usage, firstToken, null);
+        }
+
+        /** At most {@code limit} bytes of a body, plus one to tell a longer one; the rest is left unread. */
+        private static byte[] readAtMost(Response response, int limit) throws IOException {
+            try (InputStream in = response.body().byteStream()) {
+                return in.readNBytes(limit + 1);
             }
         }
 
@@ -945,13 +1268,32 @@ public class chat {
         /** GET /models: the models this key may use, active ones only, sorted by name. */
         public List<Model> models() {
             Request request = authorized(endpoint("models")).get().build();
-            try (Response response = http.newCall(request).execute()) {
-                String text = response.body().string();
+            Call call = http.newCall(request);
+            call.timeout().timeout(limits.firstByte().plus(limits.stall()).toMillis(), TimeUnit.MILLISECONDS);
+            try (Response response = call.execute()) {
                 if (!response.isSuccessful()) {
-                    throw failure(response.code(), text, false);
+                    throw failure(response.code(), bodyText(response), false);
+                }
+                MediaType type = response.body().contentType();
+                if (type != null && type.subtype().contains("html")) {
+                    throw webPage();
+                }
+                byte[] body = readAtMost(response, limits.maxEventBytes());
+                if (body.length > limits.maxEventBytes()) {
+                    throw new ChatException("The server at " + config.baseUrl() + " sent a list of models of more "
+                            + "than " + mebibytes(limits.maxEventBytes()) + "; it was not read. Check GROQ_BASE_URL.");
+                }
+                JsonNode list;
+                try {
+                    list = JSON.readTree(body);
+                } catch (JsonProcessingException e) {
+                    throw notAModelList(body);
+                }
+                if (!list.path("data").isArray()) {
+                    throw notAModelList(body);
                 }
                 List<Model> models = new ArrayList<>();
-                for (JsonNode node : JSON.readTree(text).path("data")) {
+                for (JsonNode node : list.path("data")) {
                     if (node.path("active").asBoolean(true)) {
                         models.add(new Model(node.path("id").asText(), node.path("context_window").asLong()));
                     }
@@ -963,10 +1305,23 @@ public class chat {
             }
         }
 
-        /** An error response's body; an unreadable one just gives a vaguer message. */
+        /** What a server sent for GET /models when it is not a list of models. */
+        private ChatException notAModelList(byte[] body) {
+            String text = new String(body, StandardCharsets.UTF_8).strip();
+            if (text.startsWith("<")) {
+                return webPage();
+            }
+            return new ChatException("The server at " + config.baseUrl() + " answered GET /models with something "
+                    + "that is not a list of models: " + shorten(redact(text)) + " Check GROQ_BASE_URL.");
+        }
+
+        /**
+         * An error response's body, at most MAX_ERROR_BODY_BYTES of it: a server must not be
+         * able to fill our memory through an error. An unreadable one gives a vaguer message.
+         */
         private static String bodyText(Response response) {
             try {
-                return response.body().string();
+                return new String(readAtMost(response, MAX_ERROR_BODY_BYTES), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 return "";
             }
@@ -978,8 +1333,8 @@ public class chat {
         private record StreamResult(Reply reply, boolean failedBeforeFirstToken) {}
 
         /** Reads the event stream, handing each piece on the moment it arrives. */
-        private StreamResult readStream(InputStream in, StreamListener listener, long start) {
-            StreamParser parser = new StreamParser();
+        private StreamResult readStream(InputStream in, StreamListener listener, long start, Watchdog watchdog) {
+            StreamParser parser = new StreamParser(limits.maxEventBytes());
             StringBuilder content = new StringBuilder();
             StringBuilder reasoning = new StringBuilder();
             String finishReason = null;
@@ -992,7 +1347,11 @@ public class chat {
                 int n;
                 reading:
                 while ((n = in.read(buffer)) != -1) {
-                    for (Piece piece : parser.feed(buffer, 0, n)) {
+                    List<Piece> pieces = parser.feed(buffer, 0, n);
+                    if (!pieces.isEmpty()) {
+                        watchdog.news();
+                    }
+                    for (Piece piece : pieces) {
                         if (firstToken == null && (piece instanceof Content || piece instanceof Reasoning)) {
                             firstToken = Duration.ofNanos(System.nanoTime() - start);
                         }
@@ -1013,6 +1372,10 @@ public class chat {
                         } else if (piece instanceof Done) {
                             done = true;
                             break reading;
+                        } else if (piece instanceof TooLarge t) {
+                            interruption = "The server sent more than " + mebibytes(t.limitBytes()) + " in one "
+                                    + "line of its stream, more than any answer needs, so reading stopped there.";
+                            break reading;
                         }
                     }
                     listener.onBatchEnd();
@@ -1021,6 +1384,8 @@ public class chat {
             } catch (IOException e) {
                 if (cancelled) {
                     interruption = STOPPED;
+                } else if (watchdog.verdict() != null) {
+                    interruption = watchdog.verdict();
                 } else if (firstToken == null && content.length() == 0) {
                     return new StreamResult(null, true);
                 } else {
@@ -1068,21 +1433,24 @@ public class chat {
             return asked.compareTo(retryPolicy.longestWait()) <= 0 ? asked : null;
         }
 
-        /** The server's own word on when to come back: retry-after-ms, or retry-after in seconds. */
-        private static Duration retryAfter(Response response) {
+        /**
+         * The server's own word on when to come back: retry-after-ms, or retry-after in seconds.
+         * Null when it says nothing we can wait for (an HTTP date, a negative number, NaN, or more
+         * than a clock can count): then our own backoff decides.
+         */
+        static Duration retryAfter(Response response) {
+            String millis = response.header("retry-after-ms");
+            String seconds = response.header("retry-after");
+            double wait;
             try {
-                String millis = response.header("retry-after-ms");
-                if (millis != null) {
-                    return Duration.ofMillis((long) Double.parseDouble(millis));
-                }
-                String seconds = response.header("retry-after");
-                if (seconds != null) {
-                    return Duration.ofMillis((long) (Double.parseDouble(seconds) * 1000));
-                }
+                wait = millis != null ? Double.parseDouble(millis)
+                        : seconds != null ? Double.parseDouble(seconds) * 1000
+                        : -1;
             } catch (NumberFormatException e) {
-                return null; // an HTTP date or nonsense: fall back to our own backoff
+                return null;
             }
-            return null;
+            boolean sensible = wait >= 0 && wait <= Long.MAX_VALUE / 1_000_000; // NaN fails both tests
+            return sensible ? Duration.ofMillis((long) wait) : null;
         }
 
         private static String retryNotice(int code) {
@@ -1106,9 +1474,10 @@ public class chat {
                 message = error.path("message").asText("");
                 code = error.path("code").asText("");
             } catch (IOException | RuntimeException e) {
-                message = shorten(body);
+                Matcher cut = MESSAGE_START.matcher(body); // a body cut at MAX_ERROR_BODY_BYTES
+                message = cut.find() ? cut.group(1) : body;
             }
-            message = redact(message);
+            message = shorten(redact(message), 300); // the server's words, bounded like all text from outside
             String model = config.model();
             if (status == 401) {
                 return new ChatException("The server rejected the API key (401). Check GROQ_API_KEY, or create "
@@ -1135,7 +1504,7 @@ public class chat {
                         "context_length_exceeded");
             }
             if (status == 429) {
-                return new ChatException("Groq's rate limit was reached (429) and waiting did not help. "
+                return new ChatException("Groq's rate limit was reached (429) and has not passed yet. "
                         + "Wait a minute and try again. The server said: " + message);
             }
             if (status == 403) {
@@ -1172,7 +1541,11 @@ public class chat {
         }
 
         private ChatException unreachable(IOException e) {
-            if (e instanceof SocketTimeoutException) {
+            if (e instanceof ProtocolException && String.valueOf(e.getMessage()).startsWith("Too many follow-up")) {
+                return new ChatException("The server at " + config.baseUrl() + " sends the request round in a circle "
+                        + "of redirects (more than 20). Check GROQ_BASE_URL: for Groq it is " + GROQ_URL + ".");
+            }
+            if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {
                 return new ChatException("No answer from " + config.baseUrl() + " in time. The server may be "
                         + "overloaded; try again.");
             }
@@ -2126,6 +2499,11 @@ public class chat {
             return "the server closed the connection";
         }
         return e.getMessage();
+    }
+
+    /** 8388608 as "8 MiB". */
+    static String mebibytes(int bytes) {
+        return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
     }
 
     static String seconds(Duration duration) {

@@ -34,6 +34,19 @@
  *   #mock:eol=crlf|cr     end the stream's lines with CRLF or CR instead of LF
  *   #mock:keepalive       send ": keep-alive" comment lines between events
  *   #mock:slow-start=MS   wait MS milliseconds before the first byte of the response
+ * Hostile servers, to see that a client neither waits forever nor fills its memory:
+ *   #mock:no-answer       take the request and never answer
+ *   #mock:stall           after the first token, only ": keep-alive" comments, one a second, forever
+ *   #mock:endless-line    after the first token, one "data:" line that never ends
+ *   #mock:gzip-bomb       the same line gzipped: 2.5 GB once unzipped, about 2.5 MB sent
+ *   #mock:big-chunk=N     after the first token, one valid chunk whose text is N bytes long
+ *   #mock:whole           one chat.completion object, although a stream was asked for
+ *   #mock:redirect-loop   answer 307, pointing back at the same URL, again and again
+ *   #mock:error-mb=N      an error (400, or #mock:status) whose body is N MiB long (2100: 2.2 GB)
+ *   #mock:retry-after-raw=TEXT  a 429 whose retry-after header is TEXT as is (-1e30, NaN, ...)
+ *   #mock:retry-after-ms=TEXT   a 429 whose retry-after-ms header is TEXT as is; both take #mock:times
+ * A base URL under /captive-portal (http://127.0.0.1:PORT/captive-portal/v1) answers every
+ * request with a web page, as a hotel's Wi-Fi does before you log in.
  */
 package bnagpt;
 
@@ -48,6 +61,7 @@ import java.util.*;
 import java.util.concurrent.*;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.*;
+import java.util.zip.GZIPOutputStream;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -171,7 +185,9 @@ public class LocalGroq implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         String outcome;
         try {
-            if (method.equals("POST") && path.equals(BASE_PATH + "/chat/completions")) {
+            if (path.startsWith("/captive-portal")) {
+                outcome = captivePortal(exchange);
+            } else if (method.equals("POST") && path.equals(BASE_PATH + "/chat/completions")) {
                 outcome = chatCompletions(exchange, requestId);
             } else if (method.equals("GET") && path.equals(BASE_PATH + "/models")) {
                 checkKey(exchange);
@@ -269,6 +285,8 @@ public class LocalGroq implements AutoCloseable {
         Directives mock = Directives.in(request.lastUserText());
         sleepUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(mock.number("slow-start", 0)));
         misbehaveOnPurpose(mock, request.lastUserText());
+        String hostile = behaveHostile(exchange, mock, request.lastUserText());
+        if (hostile != null) return hostile;
 
         Model model = findModel(request.model());
         int promptTokens = request.estimatedTokens();
@@ -284,7 +302,8 @@ public class LocalGroq implements AutoCloseable {
         Answer answer = Answer.to(request, model, mock);
         Completion completion = new Completion(requestId, model.id(), promptTokens, received);
         double tps = mock.has("tps") ? mock.number("tps", 0) : options.tokensPerSecond();
-        return (request.stream() ? stream(exchange, completion, answer, mock, tps) : whole(exchange, completion, answer, mock, tps)) + " " + model.id();
+        boolean streamed = request.stream() && !mock.has("whole");
+        return (streamed ? stream(exchange, completion, answer, mock, tps) : whole(exchange, completion, answer, mock, tps)) + " " + model.id();
     }
 
     /** #mock:drop and #mock:status: fail the first K requests with this message, then let it through. */
@@ -296,6 +315,83 @@ public class LocalGroq implements AutoCloseable {
         int status = mock.number("status", 500);
         if (status < 400 || status > 599) throw ApiError.invalid("#mock:status needs an error code from 400 to 599, not " + status + ".");
         throw ApiError.simulated(status, mock.number("retry-after", 1));
+    }
+
+    static final String FIRST_TOKEN = "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"The\"},\"finish_reason\":null}]}\n\n";
+
+    /** The hostile directives (see the top of the file); null when there is none. */
+    private String behaveHostile(HttpExchange exchange, Directives mock, String messageText) throws IOException, ApiError {
+        Headers headers = exchange.getResponseHeaders();
+        if (mock.has("no-answer")) {
+            sleepUntil(System.nanoTime() + TimeUnit.DAYS.toNanos(1)); // until the client gives up, or we stop
+            return "no answer (#mock:no-answer)";
+        }
+        if (mock.has("redirect-loop")) {
+            headers.set("Location", exchange.getRequestURI().toString());
+            exchange.sendResponseHeaders(307, -1);
+            return "307 back to itself (#mock:redirect-loop)";
+        }
+        if (mock.has("retry-after-raw") || mock.has("retry-after-ms")) {
+            if (attempts.merge(messageText, 1, Integer::sum) > mock.number("times", Integer.MAX_VALUE)) return null;
+            if (mock.has("retry-after-raw")) headers.set("retry-after", mock.values().get("retry-after-raw"));
+            if (mock.has("retry-after-ms")) headers.set("retry-after-ms", mock.values().get("retry-after-ms"));
+            return sendError(exchange, ApiError.simulated(429, 0)) + " with a raw retry-after";
+        }
+        if (mock.has("error-mb")) {
+            long length = mock.number("error-mb", 1) * 1024L * 1024L;
+            byte[] start = ("{\"error\":{\"message\":\"A very long error (#mock:error-mb). ").getBytes(UTF_8);
+            byte[] end = "\",\"type\":\"invalid_request_error\",\"code\":\"too_long\"}}".getBytes(UTF_8);
+            headers.set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(mock.number("status", 400), length);
+            try (OutputStream body = exchange.getResponseBody()) {
+                body.write(start);
+                repeat(body, (byte) 'a', length - start.length - end.length);
+                body.write(end);
+            }
+            return mock.number("status", 400) + " error body of " + length + " bytes (#mock:error-mb)";
+        }
+        if (!mock.has("stall") && !mock.has("endless-line") && !mock.has("gzip-bomb") && !mock.has("big-chunk")) return null;
+        headers.set("Content-Type", "text/event-stream");
+        if (mock.has("gzip-bomb")) headers.set("Content-Encoding", "gzip");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream body = mock.has("gzip-bomb") ? new GZIPOutputStream(exchange.getResponseBody(), 64 * 1024) : exchange.getResponseBody()) {
+            body.write(FIRST_TOKEN.getBytes(UTF_8));
+            body.flush();
+            if (mock.has("stall")) {
+                while (true) {
+                    sleepUntil(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+                    body.write(": keep-alive\n\n".getBytes(UTF_8));
+                    body.flush();
+                }
+            }
+            if (mock.has("big-chunk")) {
+                body.write(("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + " big".repeat(mock.number("big-chunk", 0) / 4)
+                        + "\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n").getBytes(UTF_8));
+                return "200 stream with a chunk of " + mock.number("big-chunk", 0) + " bytes (#mock:big-chunk)";
+            }
+            body.write("data: ".getBytes(UTF_8));
+            repeat(body, (byte) 'a', mock.has("gzip-bomb") ? 2_500_000_000L : Long.MAX_VALUE);
+            body.write("\n\n".getBytes(UTF_8));
+        }
+        return "200 stream with an endless line (#mock:endless-line or gzip-bomb)";
+    }
+
+    /** Writes {@code count} bytes of {@code fill}, 64 KiB at a time. */
+    private static void repeat(OutputStream out, byte fill, long count) throws IOException {
+        byte[] block = new byte[64 * 1024];
+        Arrays.fill(block, fill);
+        for (long left = count; left > 0; left -= block.length) out.write(block, 0, (int) Math.min(block.length, left));
+    }
+
+    /** What a hotel's Wi-Fi answers before you log in: a web page, whatever was asked. */
+    private static String captivePortal(HttpExchange exchange) throws IOException {
+        byte[] page = "<!doctype html><html><head><title>Welcome</title></head><body><h1>Welcome to Hotel Wi-Fi</h1><p><a href=\"/login\">Log in</a> to use the internet.</p></body></html>\n".getBytes(UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+        exchange.sendResponseHeaders(200, page.length);
+        try (OutputStream body = exchange.getResponseBody()) {
+            body.write(page);
+        }
+        return "200 web page (captive portal)";
     }
 
     record Message(String role, String text) {}
@@ -618,7 +714,8 @@ public class LocalGroq implements AutoCloseable {
 
         static final Pattern DIRECTIVE = Pattern.compile("#mock:([^=\\s]+)(?:=(\\S*))?");
         static final Set<String> KNOWN = new TreeSet<>(List.of("tokens", "tps", "cut", "error-after", "status", "retry-after",
-                "drop", "times", "no-done", "eol", "keepalive", "slow-start"));
+                "drop", "times", "no-done", "eol", "keepalive", "slow-start", "no-answer", "stall", "endless-line", "gzip-bomb",
+                "big-chunk", "whole", "redirect-loop", "error-mb", "retry-after-raw", "retry-after-ms"));
 
         static Directives in(String text) throws ApiError {
             Map<String, String> values = new HashMap<>();

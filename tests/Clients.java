@@ -2,6 +2,7 @@ package bnagpt;
 
 import bnagpt.chat.Config;
 import bnagpt.chat.GroqClient;
+import bnagpt.chat.Limits;
 import bnagpt.chat.RetryPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,12 +28,17 @@ final class Clients {
     }
 
     static GroqClient of(String baseUrl, String key, String model, RetryPolicy retries) {
+        return of(baseUrl, key, model, retries, Limits.DEFAULT);
+    }
+
+    /** The same, waiting for the server and taking from it only as much as these limits allow. */
+    static GroqClient of(String baseUrl, String key, String model, RetryPolicy retries, Limits limits) {
         // Like the chat's own client: OkHttp must not retry behind our back.
         OkHttpClient http = new OkHttpClient.Builder()
                 .retryOnConnectionFailure(false)
                 .readTimeout(Duration.ofSeconds(10))
                 .build();
-        return new GroqClient(new Config(key, baseUrl, model), http, retries);
+        return new GroqClient(new Config(key, baseUrl, model), http, retries, limits);
     }
 
     /** OkHttp's MockWebServer, listening on a free port. */

@@ -10,6 +10,7 @@ import bnagpt.chat.Piece;
 import bnagpt.chat.Reasoning;
 import bnagpt.chat.StreamError;
 import bnagpt.chat.StreamParser;
+import bnagpt.chat.TooLarge;
 import bnagpt.chat.Usage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -123,6 +124,59 @@ class StreamParserTest {
     }
 
     // ---------------------------------------------------------------------------------
+    // A limit on one line or event, so that a server cannot fill our memory.
+    // ---------------------------------------------------------------------------------
+
+    private static final String HI_CHUNK = "data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\n";
+
+    @Test
+    void a_line_past_the_limit_gives_too_large_after_what_came_before_and_nothing_after() {
+        StreamParser parser = new StreamParser(1024);
+        List<Piece> pieces = new ArrayList<>();
+
+        pieces.addAll(feed(parser, HI_CHUNK + "data: " + "a".repeat(600)));
+        pieces.addAll(feed(parser, "a".repeat(600)));
+        pieces.addAll(feed(parser, "\n\n" + HI_CHUNK));
+
+        assertEquals(List.of(new Content("Hi"), new TooLarge(1024)), pieces);
+    }
+
+    @Test
+    void an_event_of_short_data_lines_that_add_up_past_the_limit_is_too_large() {
+        StreamParser parser = new StreamParser(1024);
+
+        List<Piece> pieces = feed(parser, ("data: " + "a".repeat(100) + "\n").repeat(20) + "\n");
+
+        assertEquals(List.of(new TooLarge(1024)), pieces);
+    }
+
+    @Test
+    void a_line_within_the_limit_in_one_buffer_or_in_many_is_read() {
+        String chunk = "data: {\"choices\":[{\"delta\":{\"content\":\"" + "a".repeat(900) + "\"}}]}\n\n";
+        byte[] bytes = utf8(chunk);
+        StreamParser whole = new StreamParser(1024);
+        StreamParser inPieces = new StreamParser(1024);
+        List<Piece> pieces = new ArrayList<>();
+
+        for (int i = 0; i < bytes.length; i += 100) {
+            pieces.addAll(inPieces.feed(bytes, i, Math.min(100, bytes.length - i)));
+        }
+
+        assertEquals(List.of(new Content("a".repeat(900))), feed(whole, chunk));
+        assertEquals(List.of(new Content("a".repeat(900))), pieces);
+    }
+
+    @Test
+    void a_chunk_longer_than_jacksons_usual_string_limit_is_read_when_the_limit_allows_it() {
+        String text = "a".repeat(21_000_000); // Jackson refuses strings over 20 million characters by default
+
+        List<Piece> pieces = feed(new StreamParser(32 << 20),
+                "data: {\"choices\":[{\"delta\":{\"content\":\"" + text + "\"}}]}\n\n");
+
+        assertTrue(List.of(new Content(text)).equals(pieces), () -> "found " + shorten(pieces.toString()));
+    }
+
+    // ---------------------------------------------------------------------------------
     // Reading the corpus.
     // ---------------------------------------------------------------------------------
 
@@ -151,6 +205,11 @@ class StreamParserTest {
     private static List<Piece> feed(StreamParser parser, String text) {
         byte[] bytes = utf8(text);
         return parser.feed(bytes, 0, bytes.length);
+    }
+
+    /** A failure message that shows the start of a 21 MB piece, not all of it. */
+    private static String shorten(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
     private static byte[] utf8(String text) {
@@ -224,6 +283,8 @@ class StreamParserTest {
                         .append(e.code() != null ? " code=" + e.code() : "");
             } else if (piece instanceof Done) {
                 text.append("done");
+            } else if (piece instanceof TooLarge t) {
+                text.append("too_large ").append(t.limitBytes());
             }
             text.append('\n');
         }
