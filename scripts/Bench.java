@@ -18,6 +18,8 @@
 //JAVA 17+
 //COMPILE_OPTIONS -encoding UTF-8
 //SOURCES LocalGroq.java
+// LocalGroq.java has a main of its own: name the one that runs the bench.
+//MAIN bnagpt.Bench
 
 package bnagpt;
 
