@@ -113,6 +113,21 @@ function scrollDown() {
   list.scrollTop = list.scrollHeight;
 }
 
+// While an answer streams, the newest text stays in view unless you scrolled up to read.
+// Where the list is scrolled is read only when it scrolls, and we scroll once a frame:
+// asking the layout for every piece would lay out the whole answer for every piece.
+let following = true;
+let scrollPending = false;
+
+function followAnswer() {
+  if (scrollPending) return;
+  scrollPending = true;
+  requestAnimationFrame(() => {
+    scrollPending = false;
+    if (following) scrollDown();
+  });
+}
+
 // ---- Sending a message and reading the answer as it streams ----------------------------
 
 async function send() {
@@ -176,7 +191,6 @@ async function readEvents(response, answer) {
 
 /** One event of the answer; true for the last one. */
 function handle(event, answer) {
-  const nearBottom = $("messages").scrollHeight - $("messages").scrollTop - $("messages").clientHeight < 80;
   switch (event.type) {
     case "start":
       page.conversation = event.conversation;
@@ -190,10 +204,13 @@ function handle(event, answer) {
       answer.tail.classList.remove("waiting");
       answer.tail.append(event.text); // a text node: appending costs the size of the piece
       break;
-    case "html": // the answer so far, rendered; what arrives next goes after it
+    case "html": { // the answer so far, rendered; what arrives next goes on after it
       setHtml(answer.body, event.html);
       answer.tail.textContent = "";
+      const last = answer.body.lastElementChild;
+      (last && last.tagName === "P" ? last : answer.body).append(answer.tail);
       break;
+    }
     case "notice":
       answer.bubble.append(element("p", "note", event.text));
       break;
@@ -210,7 +227,7 @@ function handle(event, answer) {
       answer.bubble.dataset.complete = "true";
       break;
   }
-  if (nearBottom) scrollDown();
+  followAnswer();
   return event.type === "done";
 }
 
@@ -331,7 +348,8 @@ function newChat() {
 function fitPrompt() {
   const prompt = $("prompt");
   prompt.style.height = "auto";
-  prompt.style.height = prompt.scrollHeight + "px";
+  prompt.style.height = prompt.scrollHeight + prompt.offsetHeight - prompt.clientHeight + "px"; // + borders
+  prompt.style.overflowY = prompt.scrollHeight > prompt.clientHeight ? "auto" : "hidden";
 }
 
 // ---- Start ---------------------------------------------------------------------------
@@ -348,7 +366,12 @@ document.addEventListener("DOMContentLoaded", async () => {
       send();
     }
   });
+  $("messages").addEventListener("scroll", () => {
+    const list = $("messages");
+    following = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+  });
   $("prompt").addEventListener("input", fitPrompt);
+  fitPrompt();
   $("stop").addEventListener("click", stop);
   $("new-chat").addEventListener("click", newChat);
   $("menu").addEventListener("click", () => document.body.classList.toggle("sidebar-open"));
