@@ -86,8 +86,7 @@ class WebPageTest {
         Chromium.waitFor("the answer to be complete", Duration.ofSeconds(20), () -> {
             Map<?, ?> seen = (Map<?, ?>) browser.executeScript("""
                     const bubble = [...document.querySelectorAll('.message.assistant .bubble')].pop();
-                    return {length: bubble.querySelector('.body').textContent.length
-                                    + (bubble.querySelector('.tail')?.textContent.length ?? 0),
+                    return {length: bubble.textContent.length - bubble.querySelector('details').textContent.length,
                             complete: bubble.dataset.complete === 'true'};""");
             if (Boolean.TRUE.equals(seen.get("complete"))) {
                 return true;
@@ -231,21 +230,33 @@ class WebPageTest {
 
     /**
      * Not a test: the README's picture. With BNAGPT_SCREENSHOT=docs/page.png it saves the page
-     * in the middle of an answer there; without it, it is skipped.
+     * in the middle of an answer there; without it, it is skipped. A server and a slow local
+     * Groq of its own, so the sidebar holds only this picture's conversations.
      */
     @Test
-    void screenshot_of_the_page_mid_answer() throws Exception {
+    void screenshot_of_the_page_mid_answer(@TempDir Path pictureHome) throws Exception {
         String file = System.getenv("BNAGPT_SCREENSHOT");
         assumeTrue(file != null, "set BNAGPT_SCREENSHOT=docs/page.png to save the README's picture");
-        ask("How do I say **hello** in Java? Show me `System.out.println`:", "",
-                "    System.out.println(\"Hello, bnaGPT!\");");
-        completeAnswer();
-        ask("Tell me a story #mock:tokens=400 #mock:tps=25");
-        Chromium.waitFor("a few lines of the answer", Duration.ofSeconds(30),
-                () -> lastAnswer().getText().length() > 160);
-        Files.write(Repo.root().resolve(file), browser.getScreenshotAs(OutputType.BYTES));
-        browser.findElement(By.id("stop")).click();
-        completeAnswer();
+        try (LocalGroq slow = LocalGroq.start(new LocalGroq.Options(0, 12, null, true))) {
+            WebServer own = WebServer.start(Clients.of(slow.baseUrl(), Clients.KEY, Clients.MODEL,
+                    Clients.QUICK_RETRIES), pictureHome, "127.0.0.1", 0, Repo.file("101s/web"),
+                    new PrintStream(OutputStream.nullOutputStream()));
+            try {
+                open(own);
+                ask("Why is the sky blue?");
+                completeAnswer();
+                browser.findElement(By.id("new-chat")).click();
+                ask("How do I print **hello** in Java? Like this:", "", "    System.out.println(\"Hello, bnaGPT!\");");
+                completeAnswer();
+                ask("Now explain streaming to me like I am five, in a few short paragraphs, with an example.");
+                Chromium.waitFor("half of the answer", Duration.ofSeconds(30),
+                        () -> lastAnswer().getText().length() > 100);
+                Files.write(Repo.root().resolve(file), browser.getScreenshotAs(OutputType.BYTES));
+                completeAnswer();
+            } finally {
+                own.close();
+            }
+        }
     }
 
     // ---- Using the page as a person would --------------------------------------------------
