@@ -668,7 +668,7 @@ public class web {
                         lastReplyNanos = System.nanoTime();
                     } catch (ChatException e) {
                         conversation.removeLast(); // nothing was answered: the question can be asked again
-                        send(event("error").put("message", e.getMessage()));
+                        send(kept(event("error").put("message", e.getMessage()), conversation));
                         return;
                     }
                     if (reply.content().isEmpty() && !reply.complete()) {
@@ -689,10 +689,15 @@ public class web {
                     if (reply.timeToFirstToken() != null) {
                         done.put("firstToken", reply.timeToFirstToken().toMillis() / 1000.0);
                     }
-                    send(done);
+                    send(kept(done, conversation));
                 } finally {
                     beat.cancel(false);
                 }
+            }
+
+            /** Says which conversation the page goes on with: none, when a new one was never saved. */
+            private ObjectNode kept(ObjectNode event, Conversation conversation) {
+                return event.put("conversation", Files.exists(store.file(conversation.id())) ? conversation.id() : null);
             }
 
             private String save(Conversation conversation) {

@@ -198,7 +198,7 @@ class WebPageTest {
     }
 
     @Test
-    void a_retired_model_gives_the_chats_sentence_in_the_page() throws Exception {
+    void a_retired_model_gives_the_chats_sentence_in_the_page_and_another_model_then_answers() throws Exception {
         browser.executeScript("""
                 const select = document.getElementById('model');
                 select.append(new Option('llama3-70b-8192', 'llama3-70b-8192'));
@@ -210,6 +210,11 @@ class WebPageTest {
         assertTrue(error.getText().startsWith("The model \"llama3-70b-8192\" has been retired by Groq. Models you "
                 + "can use now: "), error.getText());
         assertTrue(browser.findElement(By.id("send")).isDisplayed(), "ready for the next message");
+
+        browser.executeScript("document.getElementById('model').value = arguments[0]", Clients.MODEL);
+        ask("Hello again");
+        String next = text(completeAnswer());
+        assertTrue(next.startsWith("You said \"Hello again\". This is the first message"), next);
     }
 
     @Test

@@ -191,10 +191,12 @@ async function readEvents(response, answer) {
 
 /** One event of the answer; true for the last one. */
 function handle(event, answer) {
+  if ("conversation" in event && event.conversation !== page.conversation) {
+    page.conversation = event.conversation; // null: a new conversation that failed was not kept
+    history.replaceState(null, "", event.conversation ? "#" + event.conversation : location.pathname);
+  }
   switch (event.type) {
     case "start":
-      page.conversation = event.conversation;
-      location.replace("#" + event.conversation);
       break;
     case "reasoning":
       answer.reasoning.hidden = false;
@@ -306,7 +308,7 @@ async function openConversation(id) {
     return;
   }
   page.conversation = conversation.id;
-  location.replace("#" + conversation.id);
+  history.replaceState(null, "", "#" + conversation.id);
   $("messages").replaceChildren();
   for (const message of conversation.messages) {
     if (message.role === "user") {
@@ -325,6 +327,7 @@ async function openConversation(id) {
     $("model").value = conversation.model;
   }
   $("assistant").value = "";
+  $("system").disabled = false;
   $("system").value = conversation.system || "";
   $("json").checked = conversation.json;
   if (conversation.answering) {
