@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +47,9 @@ class WebPageTest {
     static Path home;
     @TempDir
     static Path profile;
+    /** A folder for one test alone. */
+    @TempDir
+    Path scratch;
 
     private static WebServer server;
     private static ChromeDriver browser;
@@ -218,7 +222,7 @@ class WebPageTest {
     }
 
     @Test
-    void a_stopped_server_is_said_in_the_page_not_a_spinner() throws Exception {
+    void a_stopped_server_is_said_in_the_page_and_the_message_is_not_lost() throws Exception {
         WebServer doomed = startServer();
         try {
             open(doomed);
@@ -231,6 +235,31 @@ class WebPageTest {
                 () -> browser.findElements(By.cssSelector(".message.assistant .error")).stream().findFirst().orElse(null));
         assertTrue(error.getText().startsWith("The page's server does not answer"), error.getText());
         assertTrue(browser.findElement(By.id("send")).isDisplayed());
+        assertEquals("Anyone there?", browser.findElement(By.id("prompt")).getDomProperty("value"),
+                "the message that could not be sent is back in the input");
+    }
+
+    @Test
+    void the_command_prints_the_address_serves_the_page_from_its_jar_and_stops_saved() throws Exception {
+        Path stdout = scratch.resolve("stdout");
+        Path stderr = scratch.resolve("stderr");
+        ProcessBuilder command = new ProcessBuilder(Repo.file("jbang").toString(), "web", "--port", "0", "--no-browser")
+                .directory(Repo.root().toFile()).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        command.environment().clear();
+        command.environment().putAll(ChatCommand.environment(Map.of("GROQ_BASE_URL", groq.baseUrl(),
+                "BNAGPT_HOME", home.toString())));
+        Process web = command.start();
+        try {
+            String address = ChatCommand.waitUntil(stdout, text -> text.contains("\n"), Duration.ofMinutes(3)).strip();
+            assertTrue(address.matches("http://127\\.0\\.0\\.1:[0-9]+/\\?token=[0-9a-f]{48}"), address);
+            browser.get(address);
+            ask("Asked through ./jbang web");
+            assertTrue(text(completeAnswer()).startsWith("You said \"Asked through ./jbang web\"."));
+        } finally {
+            web.destroy(); // SIGTERM, as Ctrl-C: the server stops and says so
+            web.waitFor(10, TimeUnit.SECONDS);
+        }
+        assertTrue(Files.readString(stderr).contains("Every conversation is saved."), Files.readString(stderr));
     }
 
     /**
@@ -239,12 +268,12 @@ class WebPageTest {
      * Groq of its own, so the sidebar holds only this picture's conversations.
      */
     @Test
-    void screenshot_of_the_page_mid_answer(@TempDir Path pictureHome) throws Exception {
+    void screenshot_of_the_page_mid_answer() throws Exception {
         String file = System.getenv("BNAGPT_SCREENSHOT");
         assumeTrue(file != null, "set BNAGPT_SCREENSHOT=docs/page.png to save the README's picture");
         try (LocalGroq slow = LocalGroq.start(new LocalGroq.Options(0, 12, null, true))) {
             WebServer own = WebServer.start(Clients.of(slow.baseUrl(), Clients.KEY, Clients.MODEL,
-                    Clients.QUICK_RETRIES), pictureHome, "127.0.0.1", 0, Repo.file("101s/web"),
+                    Clients.QUICK_RETRIES), scratch, "127.0.0.1", 0, Repo.file("101s/web"),
                     new PrintStream(OutputStream.nullOutputStream()));
             try {
                 open(own);

@@ -64,7 +64,9 @@ function addMessage(role) {
 }
 
 function showUser(text) {
-  addMessage("user").textContent = text;
+  const bubble = addMessage("user");
+  bubble.textContent = text;
+  return bubble;
 }
 
 /** An assistant's bubble: the reasoning (collapsed), the rendered answer, the text still arriving. */
@@ -135,7 +137,7 @@ async function send() {
   if (!text.trim() || page.streaming) return;
   $("prompt").value = "";
   fitPrompt();
-  showUser(text);
+  const question = showUser(text);
   const answer = assistantBubble();
   answer.tail.classList.add("waiting");
   scrollDown();
@@ -155,8 +157,11 @@ async function send() {
       }),
     }).catch(() => { throw new Error(SERVER_GONE); }));
     finished = await readEvents(response, answer);
-  } catch (e) {
+  } catch (e) { // refused or unreachable: nothing was sent, so the message goes back in the input
+    question.closest(".message").remove();
     answer.bubble.closest(".message").remove();
+    $("prompt").value = text;
+    fitPrompt();
     showError(e.message);
     finished = true;
   }
