@@ -213,6 +213,8 @@ public class web {
         private final ConversationStore store;
         private final Path pageFolder;
         private final String token;
+        /** The host in the printed address: 127.0.0.1, or the one address --host asked for. */
+        private final String shownHost;
         private final Set<String> hostNames;
         private final PrintStream log;
         /** The answers being streamed right now, by conversation: one at a time for each. */
@@ -237,8 +239,12 @@ public class web {
             new SecureRandom().nextBytes(secret);
             this.token = HexFormat.of().formatHex(secret);
             Set<String> names = new HashSet<>(List.of("127.0.0.1", "localhost", "[::1]"));
-            names.add(host.toLowerCase(Locale.ROOT)); // --host, when given
+            String asked = host.contains(":") ? "[" + host + "]" : host; // an IPv6 address is bracketed in Host
+            names.add(asked.toLowerCase(Locale.ROOT)); // --host, when given
             this.hostNames = Set.copyOf(names);
+            InetAddress bound = http.getAddress().getAddress();
+            this.shownHost = bound.isAnyLocalAddress() || bound.isLoopbackAddress() ? "127.0.0.1"
+                    : asked;
         }
 
         /**
@@ -299,7 +305,7 @@ public class web {
 
         /** The address to open, with this run's token. */
         public String address() {
-            return "http://127.0.0.1:" + port() + "/?token=" + token;
+            return "http://" + shownHost + ":" + port() + "/?token=" + token;
         }
 
         /** The cookie that carries the token, as a browser sends it back: name=token. */
