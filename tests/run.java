@@ -16,12 +16,16 @@
 //SOURCES ../101s/chat.java
 //SOURCES ../101s/simple_chatbot.java
 //SOURCES ../101s/chatbot_with_memory.java
+//SOURCES ../101s/web.java
 //SOURCES ../scripts/LocalGroq.java
 //SOURCES *.java
 //DEPS org.junit.jupiter:junit-jupiter:6.1.3
 //DEPS org.junit.platform:junit-platform-launcher:6.1.3
 //DEPS com.squareup.okhttp3:mockwebserver3:5.5.1
-// chat.java and LocalGroq.java have a main of their own (JBang also takes their //DEPS
+// The page's tests drive Debian's Chromium through its chromedriver: Selenium's Chrome
+// driver alone (no selenium-java bundle, no devtools, no Selenium Manager downloads).
+//DEPS org.seleniumhq.selenium:selenium-chrome-driver:4.52.0
+// chat.java, web.java and LocalGroq.java have a main of their own (JBang also takes their //DEPS
 // and //JAVA_OPTIONS): name the one that runs the tests.
 //MAIN bnagpt.run
 
