@@ -1721,7 +1721,8 @@ public class chat {
     /** Lines from stdin as they come: piped with --repl, or a terminal that JLine could not open. */
     static final class PlainLines implements Lines {
         private final Terminal terminal;
-        private final BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        private final BufferedReader input =
+                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 
         PlainLines(Terminal terminal) {
             this.terminal = terminal;
@@ -1764,8 +1765,9 @@ public class chat {
                 // Ctrl-C stays with the stop button (see installStopButton): with native
                 // signals, JLine would take it over at each prompt and give it back unset.
                 // No grapheme-cluster probe: waiting for its answer eats what you typed ahead.
-                terminal = TerminalBuilder.builder().system(true).dumb(false).nativeSignals(false).graphemeCluster(false)
-                        .systemOutput(TerminalBuilder.SystemOutput.SysErrOrSysOut).build();
+                terminal = TerminalBuilder.builder().system(true).dumb(false)
+                        .systemOutput(TerminalBuilder.SystemOutput.SysErrOrSysOut)
+                        .nativeSignals(false).graphemeCluster(false).build();
             } catch (IOException | RuntimeException e) {
                 return new PlainLines(fallback); // typing still works, without editing
             }
@@ -1804,7 +1806,7 @@ public class chat {
             try {
                 return reader.readLine(prompt);
             } catch (UserInterruptException | EndOfFileException e) {
-                return null; // Ctrl-C or Ctrl-D at the prompt
+                return null; // Ctrl-D at the prompt (Ctrl-C is a signal: the stop button ends the chat)
             }
         }
 
