@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import bnagpt.chat.Terminal;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
@@ -49,9 +52,44 @@ class VisibleTextTest {
     }
 
     @Test
+    void the_answer_on_a_terminal_is_made_visible_and_on_a_pipe_kept_byte_for_byte() {
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        ByteArrayOutputStream pipe = new ByteArrayOutputStream();
+
+        terminal(screen, true, new ByteArrayOutputStream(), false).printAnswer("red \033[31m!");
+        terminal(pipe, false, new ByteArrayOutputStream(), false).printAnswer("red \033[31m!");
+
+        assertEquals("red ^[[31m!", text(screen));
+        assertEquals("red \033[31m!", text(pipe));
+    }
+
+    /** Errors quote the server, notes quote files: on a terminal, both are made visible. */
+    @Test
+    void errors_and_notes_on_a_terminal_are_made_visible() {
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        Terminal terminal = terminal(new ByteArrayOutputStream(), false, stderr, true);
+
+        terminal.error("The server said: \033]52;c;aGk=\007.");
+        terminal.note("Assistant: \033[2JPirate");
+
+        assertEquals("The server said: ^[]52;c;aGk=^G.\nAssistant: ^[[2JPirate\n", text(stderr));
+    }
+
+    @Test
     void ordinary_text_is_the_same_string_unchanged() {
         String text = "Héllo, wörld: 你好 🚀 — ½ «quotes»\n\tindented";
 
         assertSame(text, Terminal.visible(text));
+    }
+
+    /** No colours: what is checked is the text itself. */
+    private static Terminal terminal(ByteArrayOutputStream out, boolean outIsTerminal, ByteArrayOutputStream err,
+                                     boolean errIsTerminal) {
+        return new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false, false, false, outIsTerminal, errIsTerminal);
+    }
+
+    private static String text(ByteArrayOutputStream stream) {
+        return stream.toString(StandardCharsets.UTF_8);
     }
 }
