@@ -27,6 +27,8 @@
 //JAVA 17+
 //DEPS com.squareup.okhttp3:okhttp-jvm:5.5.1
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.21.3
+// Line editing in a chat on a terminal (arrows, history, Ctrl-R); loaded only there.
+//DEPS org.jline:jline-reader:4.5.0
 // Start fast: remember loaded classes between runs (class-data sharing), and
 // skip the optimising compiler that a short chat never waits long enough for.
 //CDS
@@ -101,6 +103,11 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okio.BufferedSource;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.TerminalBuilder;
 import sun.misc.Signal;
 
 /** The whole chat. Nested classes are public so JShell and notebooks can use them. */
@@ -128,13 +135,17 @@ public class chat {
             GroqClient client = new GroqClient(config, options.limits());
             if (options.listModels()) {
                 for (Model model : client.models()) {
-                    terminal.out.printf("%-40s %,9d tokens%n", model.id(), model.contextWindow());
+                    terminal.printAnswer(String.format("%-40s %,9d tokens%n", model.id(), model.contextWindow()));
                 }
                 terminal.out.flush();
                 return 0;
             }
+            String prompt = options.prompt();
+            if (!terminal.inIsTerminal && !options.repl()) {
+                prompt = Chat.withPipedInput(prompt, System.in);
+            }
             Chat chat = Chat.open(options, client, terminal);
-            return options.prompt() != null ? chat.oneShot(options.prompt()) : chat.loop();
+            return prompt != null ? chat.oneShot(prompt) : chat.loop();
         } catch (ChatException e) {
             terminal.error(e.getMessage());
             return e.exitCode;
@@ -202,13 +213,15 @@ public class chat {
     /** The command line: a prompt, or nothing for a chat, plus options. */
     record Options(Config config, Path home, String prompt, String modelFlag, String system, String assistant,
                    boolean json, boolean continueLast, String conversationId, boolean save, boolean quiet,
-                   boolean help, boolean listModels, Duration timeout) {
+                   boolean help, boolean listModels, Duration timeout, boolean repl) {
 
         static final String HELP = """
                 bnaGPT: chat with Groq's fast LLMs from your terminal.
 
                 Usage:
                   chat.java "your question"     ask once: the answer streams to stdout
+                  git diff | chat.java "review this"
+                                                piped input is one prompt, after the question and a blank line
                   chat.java                     chat: one message per line; /help lists the commands
                   chat.java -c "and then?"      continue your most recent conversation
                   chat.java --list-models       the models your key can use
@@ -222,6 +235,8 @@ public class chat {
                   -c, --continue          continue the most recent conversation
                       --conversation ID   continue the conversation ID (see /list)
                       --no-save           do not save this conversation
+                      --repl              read stdin as a chat, one message (or /command) a line, as a
+                                          script would type it; without it, piped input is one prompt
                   -q, --quiet             no speed line after the answer
                       --base-url URL      any OpenAI-compatible server (env GROQ_BASE_URL,
                                           default %s)
@@ -246,6 +261,13 @@ public class chat {
                 The answer goes to stdout; everything else goes to stderr.
                 """.formatted(DEFAULT_MODEL, GROQ_URL);
 
+        /** Flags followed by a value: "-m NAME", "--model NAME" or "--model=NAME". */
+        static final List<String> VALUE_FLAGS = List.of("-m", "--model", "-s", "--system", "--assistant",
+                "--conversation", "--base-url", "--timeout");
+        /** Flags that are on when given, and take no value: "--json=false" is a mistake, not "off". */
+        static final List<String> SWITCHES = List.of("-h", "--help", "--list-models", "--json", "-c", "--continue",
+                "--no-save", "-q", "--quiet", "--repl");
+
         static Options parse(String[] args, Map<String, String> env) {
             Config config = Config.fromEnvironment(env);
             List<String> words = new ArrayList<>();
@@ -260,6 +282,7 @@ public class chat {
             boolean help = false;
             boolean listModels = false;
             Duration timeout = null;
+            boolean repl = false;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 String inlineValue = null;
@@ -267,11 +290,15 @@ public class chat {
                     inlineValue = arg.substring(arg.indexOf('=') + 1);
                     arg = arg.substring(0, arg.indexOf('='));
                 }
-                boolean needsValue = List.of("-m", "--model", "-s", "--system", "--assistant", "--conversation",
-                        "--base-url", "--timeout").contains(arg);
                 String value = null;
-                if (needsValue) {
-                    value = inlineValue != null ? inlineValue : valueAfter(args, i++, arg);
+                if (VALUE_FLAGS.contains(arg)) {
+                    value = inlineValue != null ? inlineValue : i + 1 < args.length ? args[++i] : "";
+                    if (value.isBlank()) { // "--model=" or -m "" would send no model at all
+                        throw new ChatException(arg + " needs a value, and was given none. See --help.", 2);
+                    }
+                } else if (inlineValue != null && SWITCHES.contains(arg)) {
+                    throw new ChatException(arg + " takes no value: write " + arg
+                            + " alone to turn it on, or leave it out. See --help.", 2);
                 }
                 switch (arg) {
                     case "-h", "--help" -> help = true;
@@ -284,6 +311,7 @@ public class chat {
                     case "--conversation" -> conversationId = value;
                     case "--no-save" -> save = false;
                     case "-q", "--quiet" -> quiet = true;
+                    case "--repl" -> repl = true;
                     case "--base-url" -> config = config.withBaseUrl(value);
                     case "--timeout" -> timeout = secondsFlag(arg, value);
                     case "--api-key", "--key" -> throw new ChatException(
@@ -305,8 +333,12 @@ public class chat {
                 config = config.withModel(modelFlag);
             }
             String prompt = words.isEmpty() ? null : String.join(" ", words);
+            if (repl && prompt != null) {
+                throw new ChatException("--repl reads every message from stdin, one a line: give no question "
+                        + "as an argument with it.", 2);
+            }
             return new Options(config, chat.home(env), prompt, modelFlag, system, assistant, json, continueLast,
-                    conversationId, save, quiet, help, listModels, timeout);
+                    conversationId, save, quiet, help, listModels, timeout, repl);
         }
 
         /** The limits for the client: the defaults, or the waits --timeout asks for. */
@@ -324,13 +356,6 @@ public class chat {
                 // the sentence below says what is expected
             }
             throw new ChatException(flag + " needs a number of seconds from 0 to 86400, like " + flag + " 120.", 2);
-        }
-
-        private static String valueAfter(String[] args, int i, String flag) {
-            if (i + 1 >= args.length || args[i + 1].isBlank()) {
-                throw new ChatException(flag + " needs a value. See --help.", 2);
-            }
-            return args[i + 1];
         }
     }
 
@@ -1895,18 +1920,40 @@ public class chat {
     // Steps 4, 6 and 7: the chat itself, in the terminal.
     // ---------------------------------------------------------------------------------
 
-    /** Where text goes: the answer to stdout, everything else to stderr. */
+    /**
+     * Where text goes: the answer to stdout, everything else to stderr.
+     *
+     * Text from outside (answers, model IDs, error messages from the server, saved
+     * conversations, assistant files) is shown, never obeyed: on a terminal its control
+     * characters would move the cursor, set the window title, write the clipboard or
+     * plant links. So on a terminal they are made visible (see visible()); piped stdout
+     * stays byte for byte what the model sent.
+     */
     public static final class Terminal {
         final PrintStream out;
         final PrintStream err;
+        /** stdin and stdout are a terminal: a person types and reads; prompts, spinner, line editing. */
         final boolean interactive;
         final boolean colour;
+        /** stdin is a terminal: what it brings is typed, not piped. */
+        final boolean inIsTerminal;
+        /** stdout and stderr are each a terminal: their text from outside is made visible. */
+        final boolean outIsTerminal;
+        final boolean errIsTerminal;
 
         Terminal(PrintStream out, PrintStream err, boolean interactive, boolean colour) {
+            this(out, err, interactive, colour, interactive, interactive, interactive);
+        }
+
+        Terminal(PrintStream out, PrintStream err, boolean interactive, boolean colour, boolean inIsTerminal,
+                 boolean outIsTerminal, boolean errIsTerminal) {
             this.out = out;
             this.err = err;
             this.interactive = interactive;
             this.colour = colour;
+            this.inIsTerminal = inIsTerminal;
+            this.outIsTerminal = outIsTerminal;
+            this.errIsTerminal = errIsTerminal;
         }
 
         static Terminal system(Map<String, String> env) {
@@ -1917,19 +1964,77 @@ public class chat {
             OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
             PrintStream out = new PrintStream(stdout, false, StandardCharsets.UTF_8);
             PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-            return new Terminal(out, err, interactive, colour);
+            return new Terminal(out, err, interactive, colour, interactive || isTerminal(0),
+                    interactive || isTerminal(1), interactive || isTerminal(2));
+        }
+
+        /**
+         * Whether file descriptor 0, 1 or 2 is a terminal. Java 17 only says so for stdin
+         * and stdout together (System.console()); a terminal is a character device, and a
+         * pipe or a file is not. (/dev/null is one too: what goes there is never seen.)
+         */
+        static boolean isTerminal(int fd) {
+            try {
+                int mode = (Integer) Files.getAttribute(Path.of("/dev/fd/" + fd), "unix:mode");
+                return (mode & 0170000) == 0020000; // S_IFMT, S_IFCHR
+            } catch (IOException | RuntimeException e) {
+                return false; // no /dev/fd (Windows): only System.console() tells
+            }
+        }
+
+        /** A piece of the answer, or anything else from outside that belongs on stdout. */
+        void printAnswer(CharSequence text) {
+            out.append(outIsTerminal ? visible(text) : text);
         }
 
         void error(String sentence) {
-            err.println(paint("31", sentence));
+            err.println(paint("31", shown(sentence)));
         }
 
         void note(String sentence) {
-            err.println(paint("2", sentence));
+            err.println(paint("2", shown(sentence)));
+        }
+
+        /** Text for stderr that may hold text from outside (our sentences quote the server). */
+        String shown(CharSequence text) {
+            return errIsTerminal ? visible(text) : text.toString();
         }
 
         String paint(String ansi, String text) {
             return colour ? "\033[" + ansi + "m" + text + "\033[0m" : text;
+        }
+
+        /**
+         * The text with every character that a terminal would obey, rather than show,
+         * made visible: C0 controls and DEL in caret notation as `cat -v` shows them (ESC
+         * is ^[, BEL ^G, CR ^M, DEL ^?), C1 controls (U+0080 to U+009F, which some
+         * terminals read as ESC sequences) and the bidi overrides and isolates (which
+         * reorder what you read, "Trojan Source") as <U+202E>. Newline and tab stay.
+         * Character by character, so an escape sequence split across two pieces of a
+         * stream is caught all the same.
+         */
+        static String visible(CharSequence text) {
+            StringBuilder shown = null;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                String replacement = c == '\n' || c == '\t' ? null
+                        : c < 0x20 ? "^" + (char) (c + 64)
+                        : c == 0x7f ? "^?"
+                        : c >= 0x80 && c <= 0x9f || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069
+                                ? String.format("<U+%04X>", (int) c)
+                        : null;
+                if (replacement != null && shown == null) {
+                    shown = new StringBuilder(text.length() + 16).append(text, 0, i);
+                }
+                if (shown != null) {
+                    if (replacement != null) {
+                        shown.append(replacement);
+                    } else {
+                        shown.append(c);
+                    }
+                }
+            }
+            return shown == null ? text.toString() : shown.toString();
         }
     }
 
@@ -1949,7 +2054,7 @@ public class chat {
             thread = new Thread(() -> {
                 String frames = "|/-\\";
                 for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
-                    terminal.err.print("\r" + terminal.paint("2", frames.charAt(i % 4) + " " + label));
+                    terminal.err.print("\r" + terminal.paint("2", frames.charAt(i % 4) + " " + terminal.shown(label)));
                     terminal.err.flush();
                     try {
                         Thread.sleep(100);
@@ -1979,6 +2084,127 @@ public class chat {
         }
     }
 
+    /** Where the chat's messages come from, a line at a time. */
+    interface Lines extends AutoCloseable {
+        /** The next line, or null when the input ends (Ctrl-D, or Ctrl-C at the prompt). */
+        String read(String prompt);
+
+        /** Keeps a message (or a command) for Up and Ctrl-R. */
+        default void remember(String message) { }
+
+        @Override
+        default void close() { }
+    }
+
+    /** Lines from stdin as they come: piped with --repl, or a terminal that JLine could not open. */
+    static final class PlainLines implements Lines {
+        private final Terminal terminal;
+        private final BufferedReader input =
+                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+
+        PlainLines(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public String read(String prompt) {
+            if (terminal.interactive) {
+                terminal.err.print(prompt);
+                terminal.err.flush();
+            }
+            try {
+                return input.readLine();
+            } catch (IOException e) {
+                throw new ChatException("Could not read your input: " + describe(e) + ".");
+            }
+        }
+    }
+
+    /**
+     * Line editing on a terminal, with JLine (the library behind JShell's prompt): the
+     * arrows, Home and End, Up and Down through earlier messages, Ctrl-R to search them,
+     * Ctrl-L to clear the screen. Only a chat on a terminal loads JLine: a question given
+     * as an argument, or piped, starts as fast as without it.
+     */
+    static final class LineEditor implements Lines {
+        private final org.jline.terminal.Terminal terminal;
+        private final LineReader reader;
+
+        private LineEditor(org.jline.terminal.Terminal terminal, LineReader reader) {
+            this.terminal = terminal;
+            this.reader = reader;
+        }
+
+        /** A line editor on this terminal, its history kept in {@code history} (null: in memory only). */
+        static Lines open(Path history, Terminal fallback) {
+            org.jline.terminal.Terminal terminal;
+            try {
+                // Its prompt and echo go to stderr, like ours; stdout stays for the answer.
+                // Ctrl-C stays with the stop button (see installStopButton): with native
+                // signals, JLine would take it over at each prompt and give it back unset.
+                // No grapheme-cluster probe: waiting for its answer eats what you typed ahead.
+                terminal = TerminalBuilder.builder().system(true).dumb(false)
+                        .systemOutput(TerminalBuilder.SystemOutput.SysErrOrSysOut)
+                        .nativeSignals(false).graphemeCluster(false).build();
+            } catch (IOException | RuntimeException e) {
+                return new PlainLines(fallback); // typing still works, without editing
+            }
+            LineReaderBuilder reader = LineReaderBuilder.builder().terminal(terminal)
+                    .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true) // "!" and "\" are text, not commands
+                    .option(LineReader.Option.INSERT_TAB, true) // Tab types a tab: there is nothing to complete
+                    .variable(LineReader.DISABLE_HISTORY, true); // whole messages are kept by remember()
+            if (history != null && keptPrivate(history, fallback)) {
+                reader.variable(LineReader.HISTORY_FILE, history);
+            }
+            return new LineEditor(terminal, reader.build());
+        }
+
+        /** The history holds what you typed: readable by you only, like the conversations. */
+        private static boolean keptPrivate(Path history, Terminal fallback) {
+            try {
+                if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                    Files.createDirectories(history.toAbsolutePath().getParent(),
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                    if (!Files.exists(history)) {
+                        Files.createFile(history,
+                                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    }
+                    Files.setPosixFilePermissions(history, PosixFilePermissions.fromString("rw-------"));
+                }
+                return true;
+            } catch (IOException e) {
+                fallback.note("Up and Ctrl-R will find this chat's messages only: " + history + " could not be "
+                        + "written (" + describe(e) + ").");
+                return false;
+            }
+        }
+
+        @Override
+        public String read(String prompt) {
+            try {
+                return reader.readLine(prompt);
+            } catch (UserInterruptException | EndOfFileException e) {
+                return null; // Ctrl-D at the prompt (Ctrl-C is a signal: the stop button ends the chat)
+            }
+        }
+
+        @Override
+        public void remember(String message) {
+            reader.setVariable(LineReader.DISABLE_HISTORY, false);
+            reader.getHistory().add(message); // written to the history file at once
+            reader.setVariable(LineReader.DISABLE_HISTORY, true);
+        }
+
+        @Override
+        public void close() {
+            try {
+                terminal.close();
+            } catch (IOException e) {
+                // The chat is over; the terminal is given back to the shell either way.
+            }
+        }
+    }
+
     /** One chat session: a client, a conversation, where it is saved, and a terminal. */
     public static final class Chat {
         private GroqClient client;
@@ -1990,6 +2216,8 @@ public class chat {
         private long contextWindow;
         private volatile boolean answering;
         private volatile boolean stopRequested;
+        /** Where Up and Ctrl-R find earlier messages, $BNAGPT_HOME/history; null: kept in memory only. */
+        private Path history;
 
         Chat(GroqClient client, Conversation conversation, ConversationStore store, Terminal terminal,
              boolean quiet) {
@@ -2032,7 +2260,35 @@ public class chat {
             if (options.json()) {
                 conversation.json(true);
             }
-            return new Chat(client, conversation, options.save() ? store : null, terminal, options.quiet());
+            Chat chat = new Chat(client, conversation, options.save() ? store : null, terminal, options.quiet());
+            chat.history = options.save() ? options.home().resolve("history") : null; // --no-save: nothing written
+            return chat;
+        }
+
+        /** Piped input is read up to this size: more than any model can read in one request. */
+        static final int MAX_PIPED_INPUT = 4 << 20;
+
+        /**
+         * Piped input is one prompt, as in `git diff | chat "review this"`: the question
+         * given as an argument, a blank line, then the input. Either alone is the prompt;
+         * null when there is neither.
+         */
+        static String withPipedInput(String question, InputStream piped) {
+            byte[] bytes;
+            try {
+                bytes = piped.readNBytes(MAX_PIPED_INPUT + 1);
+            } catch (IOException e) {
+                throw new ChatException("Could not read the piped input: " + describe(e) + ".");
+            }
+            if (bytes.length > MAX_PIPED_INPUT) {
+                throw new ChatException("The piped input is over " + (MAX_PIPED_INPUT >> 20) + " MiB, more than a "
+                        + "model reads in one request: pipe in a part of it.", 2);
+            }
+            String input = new String(bytes, StandardCharsets.UTF_8).stripTrailing();
+            if (input.isBlank()) {
+                return question;
+            }
+            return question == null ? input : question + "\n\n" + input;
         }
 
         /** A single question: the answer to stdout, exit status 0 if it arrived whole. */
@@ -2044,69 +2300,64 @@ public class chat {
 
         /** Step 4 and 7: read a message per line until the input ends, /exit or Ctrl-C. */
         int loop() {
-            installStopButton();
-            // Step 4: the title.
-            if (terminal.interactive) {
-                terminal.note("bnaGPT, chatting with " + client.config().model()
-                        + ". /help for commands, Ctrl-D to end.");
-            }
-            // Step 6: show the messages we already have, when continuing a conversation.
-            if (!conversation.messages().isEmpty()) {
-                showHistory();
-            }
-            BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            int status = 0;
-            while (true) {
-                String message = readMessage(input);
-                if (message == null || message.strip().equals("/exit")) {
-                    sayGoodbye();
-                    return status;
+            // On a terminal, JLine edits the line (arrows, history, Ctrl-R). It is built
+            // before the stop button is installed: building it resets Ctrl-C's handler.
+            try (Lines input = terminal.interactive ? LineEditor.open(history, terminal) : new PlainLines(terminal)) {
+                installStopButton();
+                // Step 4: the title.
+                if (terminal.interactive) {
+                    terminal.note("bnaGPT, chatting with " + client.config().model()
+                            + ". /help for commands, Ctrl-D to end.");
                 }
-                if (message.isBlank()) {
-                    continue;
+                // Step 6: show the messages we already have, when continuing a conversation.
+                if (!conversation.messages().isEmpty()) {
+                    showHistory();
                 }
-                try {
-                    if (message.startsWith("/")) {
-                        command(message.strip());
-                    } else {
-                        Reply reply = answer(message);
-                        status = reply.complete() ? 0 : 1;
+                int status = 0;
+                while (true) {
+                    String message = readMessage(input);
+                    if (message == null || message.strip().equals("/exit")) {
+                        sayGoodbye();
+                        return status;
                     }
-                } catch (ChatException e) {
-                    terminal.error(e.getMessage());
-                    if ("model_decommissioned".equals(e.code) || "model_not_found".equals(e.code)) {
-                        terminal.note("In this chat, /model NAME switches to another model.");
+                    if (message.isBlank()) {
+                        continue;
                     }
-                    status = e.exitCode;
+                    input.remember(message);
+                    try {
+                        if (message.startsWith("/")) {
+                            command(message.strip());
+                        } else {
+                            Reply reply = answer(message);
+                            status = reply.complete() ? 0 : 1;
+                        }
+                    } catch (ChatException e) {
+                        terminal.error(e.getMessage());
+                        if ("model_decommissioned".equals(e.code) || "model_not_found".equals(e.code)) {
+                            terminal.note("In this chat, /model NAME switches to another model.");
+                        }
+                        status = e.exitCode;
+                    }
                 }
             }
         }
 
         /** One line; or, between two lines of three quotes, several lines as one message. */
-        private String readMessage(BufferedReader input) {
-            prompt("you> ");
-            try {
-                String line = input.readLine();
-                if (line == null || !line.strip().equals("\"\"\"")) {
-                    return line;
-                }
-                StringBuilder block = new StringBuilder();
-                for (String next = input.readLine(); next != null && !next.strip().equals("\"\"\"");
-                        next = input.readLine()) {
-                    block.append(block.length() > 0 ? "\n" : "").append(next);
-                    prompt("...  ");
-                }
-                return block.toString();
-            } catch (IOException e) {
-                throw new ChatException("Could not read your input: " + e.getMessage());
+        private String readMessage(Lines input) {
+            String line = input.read(prompt("you> "));
+            if (line == null || !line.strip().equals("\"\"\"")) {
+                return line;
             }
+            StringBuilder block = new StringBuilder();
+            for (String next = input.read(prompt("...  ")); next != null && !next.strip().equals("\"\"\"");
+                    next = input.read(prompt("...  "))) {
+                block.append(block.length() > 0 ? "\n" : "").append(next);
+            }
+            return block.toString();
         }
 
-        private void prompt(String text) {
-            if (terminal.interactive) {
-                terminal.err.print(terminal.paint("1;32", text));
-                terminal.err.flush();
-            }
+        private String prompt(String text) {
+            return terminal.paint("1;32", text);
         }
 
         /** The chat's slash commands. */
@@ -2115,7 +2366,7 @@ public class chat {
             String argument = line.contains(" ") ? line.substring(line.indexOf(' ') + 1).strip() : "";
             switch (name) {
                 case "/help" -> terminal.note("""
-                        /new            start a new conversation
+                        /new            start a new conversation, with the same instructions, model and JSON mode
                         /list           saved conversations, newest first
                         /load ID        continue a saved conversation
                         /history        show this conversation
@@ -2124,13 +2375,18 @@ public class chat {
                         /json on|off    JSON mode
                         /exit           end (Ctrl-D and Ctrl-C at the prompt too)
                         \"\"\"             on a line of its own: start or end a message of several lines""");
-                case "/new" -> {
-                    String system = conversation.system();
+                case "/new" -> { // the same settings (instructions, model, JSON mode), no messages
+                    Conversation previous = conversation;
                     conversation = new Conversation();
-                    conversation.system(system);
+                    conversation.system(previous.system());
                     conversation.model(client.config().model());
+                    conversation.json(previous.json());
                     leftOut = 0;
-                    terminal.note("New conversation.");
+                    terminal.note("New conversation" + (previous.system() != null || previous.json()
+                            ? ", with the same " + (previous.system() != null ? "instructions" : "")
+                                    + (previous.system() != null && previous.json() ? " and " : "")
+                                    + (previous.json() ? "JSON mode" : "")
+                            : "") + ".");
                 }
                 case "/list" -> {
                     ConversationStore saved = storeOrSay();
@@ -2188,16 +2444,22 @@ public class chat {
             contextWindow = 0;
         }
 
-        /** Step 6: print the messages so far. */
+        /**
+         * Step 6: print the messages so far. Indented and labelled ("you:", not the live
+         * prompt "you>"), dimmed on a terminal, so the past does not look like the present.
+         */
         private void showHistory() {
             if (conversation.system() != null) {
-                terminal.err.println(terminal.paint("2", "instructions> " + conversation.system()));
+                showPast("instructions", conversation.system(), false);
             }
             for (Message message : conversation.messages()) {
-                String who = message.role().equals("user") ? "you> " : "bnaGPT> ";
-                terminal.err.println(terminal.paint(message.role().equals("user") ? "1;32" : "1;34", who)
-                        + message.content() + (message.cut() ? terminal.paint("2", " [cut]") : ""));
+                showPast(message.role().equals("user") ? "you" : "bnaGPT", message.content(), message.cut());
             }
+        }
+
+        private void showPast(String who, String text, boolean cut) {
+            String indented = terminal.shown(text).replace("\n", "\n" + " ".repeat(who.length() + 4));
+            terminal.err.println(terminal.paint("2", "  " + who + ": " + indented + (cut ? " [cut]" : "")));
         }
 
         /** Step 7: add the user's message, stream the answer, keep it in the conversation. */
@@ -2216,7 +2478,8 @@ public class chat {
 
                 @Override
                 public void onBatchEnd() { // print what one read brought, at once
-                    terminal.out.append(arrived).flush();
+                    terminal.printAnswer(arrived);
+                    terminal.out.flush();
                     arrived.setLength(0);
                 }
 

@@ -78,7 +78,7 @@ class ChatFeaturesProcessTest {
             this.home = home;
             File stdout = output.resolve("stdout.txt").toFile();
             File stderr = output.resolve("stderr.txt").toFile();
-            Process chat = ChatCommand.start(environment(home), stdout, stderr, "-s", "Be brief.");
+            Process chat = ChatCommand.start(environment(home), stdout, stderr, "--repl", "-s", "Be brief.");
             try (OutputStream stdin = chat.getOutputStream()) {
                 stdin.write("Why is the sky blue?\n".getBytes(StandardCharsets.UTF_8));
                 stdin.flush();
@@ -201,17 +201,17 @@ class ChatFeaturesProcessTest {
     void continuing_in_a_chat_shows_the_history_on_stderr_and_only_the_new_answer_on_stdout() throws Exception {
         savedConversation(home, "20260101-100000-mars", "2026-01-01T10:00:00Z", "Tell me about Mars", "Mars is red.");
 
-        ChatCommand.Result run = chat(home, "And then?\n", "-c", "-q");
+        ChatCommand.Result run = chat(home, "And then?\n", "--repl", "-c", "-q");
 
         assertEquals(0, run.exitCode(), run.stderr());
-        assertEquals("you> Tell me about Mars\nbnaGPT> Mars is red.\n", run.stderr());
+        assertEquals("  you: Tell me about Mars\n  bnaGPT: Mars is red.\n", run.stderr());
         assertEquals("You said \"And then?\". This is message 2 of our conversation; your first message was "
                 + "\"Tell me about Mars\".\n", run.stdout());
     }
 
     @Test
     void new_starts_a_conversation_that_remembers_nothing_and_is_saved_apart() throws Exception {
-        ChatCommand.Result run = chat(home, "Tell me about Mars\n/new\nTell me about Venus\n", "-q");
+        ChatCommand.Result run = chat(home, "Tell me about Mars\n/new\nTell me about Venus\n", "--repl", "-q");
 
         assertEquals(0, run.exitCode(), run.stderr());
         assertEquals("You said \"Tell me about Venus\". This is the first message of our conversation.",
@@ -219,12 +219,28 @@ class ChatFeaturesProcessTest {
         assertEquals(2, conversationFiles(home).size());
     }
 
+    /** /new starts over with the settings you chose: only the messages are new. */
+    @Test
+    void new_keeps_the_instructions_the_model_and_json_mode() throws Exception {
+        ChatCommand.Result run = chat(home, "Tell me about Mars\n/new\nTell me about Venus\n", "--repl", "-q",
+                "-s", "You are brief.", "-m", "qwen/qwen3-32b", "--json");
+
+        assertEquals(0, run.exitCode(), run.stderr());
+        JsonNode request = lastRequest();
+        assertEquals("json_object", request.path("response_format").path("type").asText(), request.toString());
+        assertEquals("qwen/qwen3-32b", request.path("model").asText());
+        assertEquals("system", request.path("messages").get(0).path("role").asText(), request.toString());
+        assertTrue(request.path("messages").get(0).path("content").asText().startsWith("You are brief."));
+        assertEquals(List.of("Tell me about Venus"), questions(request));
+        assertTrue(run.stderr().contains("New conversation, with the same instructions and JSON mode."), run.stderr());
+    }
+
     @Test
     void list_shows_the_saved_conversations_newest_first() throws Exception {
         savedConversation(home, "20260101-100000-mars", "2026-01-01T10:00:00Z", "Tell me about Mars", "Red.");
         savedConversation(home, "20260102-100000-venu", "2026-01-02T10:00:00Z", "Tell me about Venus", "Hot.");
 
-        ChatCommand.Result run = chat(home, "/list\n", "-q");
+        ChatCommand.Result run = chat(home, "/list\n", "--repl", "-q");
 
         assertEquals(0, run.exitCode(), run.stderr());
         assertEquals("20260102-100000-venu  Tell me about Venus\n20260101-100000-mars  Tell me about Mars\n",
@@ -236,7 +252,7 @@ class ChatFeaturesProcessTest {
         savedConversation(home, "20260101-100000-mars", "2026-01-01T10:00:00Z",
                 "Tell me about Mars", "Mars is red.", "Its moons?", "Phobos and Deimos.");
 
-        ChatCommand.Result run = chat(home, "Hello\n/load 20260101-100000-mars\nAnd then?\n", "-q");
+        ChatCommand.Result run = chat(home, "Hello\n/load 20260101-100000-mars\nAnd then?\n", "--repl", "-q");
 
         assertEquals(0, run.exitCode(), run.stderr());
         assertEquals("You said \"And then?\". This is message 3 of our conversation; your first message was "
@@ -245,10 +261,10 @@ class ChatFeaturesProcessTest {
 
     @Test
     void history_shows_the_conversation_so_far_on_stderr() throws Exception {
-        ChatCommand.Result run = chat(home, "Tell me about Mars\n/history\n", "-q");
+        ChatCommand.Result run = chat(home, "Tell me about Mars\n/history\n", "--repl", "-q");
 
         assertEquals(0, run.exitCode(), run.stderr());
-        assertEquals("you> Tell me about Mars\nbnaGPT> " + run.stdout(), run.stderr());
+        assertEquals("  you: Tell me about Mars\n  bnaGPT: " + run.stdout(), run.stderr());
     }
 
     // ---------------------------------------------------------------------------------
@@ -292,7 +308,7 @@ class ChatFeaturesProcessTest {
     void loading_a_damaged_conversation_in_a_chat_keeps_the_chat_going_and_the_file_as_it_was() throws Exception {
         Path file = damagedConversation(home, "broken", TRUNCATED);
 
-        ChatCommand.Result run = chat(home, "/load broken\nHello\n", "-q");
+        ChatCommand.Result run = chat(home, "/load broken\nHello\n", "--repl", "-q");
 
         assertTrue(run.stderr().contains(file + " is damaged"), run.stderr());
         assertEquals("You said \"Hello\". This is the first message of our conversation.\n", run.stdout());
@@ -305,7 +321,7 @@ class ChatFeaturesProcessTest {
         savedConversation(home, "20260101-100000-mars", "2026-01-01T10:00:00Z", "Tell me about Mars", "Red.");
         damagedConversation(home, "broken", TRUNCATED);
 
-        ChatCommand.Result run = chat(home, "/list\n", "-q");
+        ChatCommand.Result run = chat(home, "/list\n", "--repl", "-q");
 
         assertTrue(run.stderr().contains("broken  (damaged file, left as it is)\n"), run.stderr());
         assertTrue(run.stderr().contains("20260101-100000-mars  Tell me about Mars\n"), run.stderr());
@@ -317,7 +333,7 @@ class ChatFeaturesProcessTest {
 
     @Test
     void the_system_prompt_is_the_first_message_of_every_request() throws Exception {
-        ChatCommand.Result run = chat(home, "Hello\nAnd again\n", "-q", "-s", "You are a pirate.");
+        ChatCommand.Result run = chat(home, "Hello\nAnd again\n", "--repl", "-q", "-s", "You are a pirate.");
 
         assertEquals(0, run.exitCode(), run.stderr());
         assertEquals(message("system", "You are a pirate."), lastRequest().path("messages").get(0));
@@ -386,7 +402,7 @@ class ChatFeaturesProcessTest {
 
     @Test
     void the_system_command_sets_the_instructions_of_the_next_request() throws Exception {
-        ChatCommand.Result run = chat(home, "Hello\n/system Answer in French.\nAnd again\n", "-q");
+        ChatCommand.Result run = chat(home, "Hello\n/system Answer in French.\nAnd again\n", "--repl", "-q");
 
         assertEquals(0, run.exitCode(), run.stderr());
         assertEquals(message("system", "Answer in French."), lastRequest().path("messages").get(0));
@@ -433,7 +449,7 @@ class ChatFeaturesProcessTest {
 
     @Test
     void the_json_command_turns_json_mode_on_and_off() throws Exception {
-        ChatCommand.Result run = chat(home, "/json on\nThree colours, please\n/json off\nThanks\n", "-q");
+        ChatCommand.Result run = chat(home, "/json on\nThree colours, please\n/json off\nThanks\n", "--repl", "-q");
 
         assertEquals(0, run.exitCode(), run.stderr());
         List<String> answers = run.stdout().lines().toList();
@@ -456,7 +472,7 @@ class ChatFeaturesProcessTest {
 
     @Test
     void the_model_command_switches_the_model_of_the_next_request() throws Exception {
-        ChatCommand.Result run = chat(home, "Hi\n/model qwen/qwen3-32b\nAnd again\n", "-q");
+        ChatCommand.Result run = chat(home, "Hi\n/model qwen/qwen3-32b\nAnd again\n", "--repl", "-q");
 
         assertEquals(0, run.exitCode(), run.stderr());
         assertEquals("qwen/qwen3-32b", lastRequest().path("model").asText());
@@ -479,7 +495,7 @@ class ChatFeaturesProcessTest {
                     Question three: tell me about Earth, please.
                     Question four: tell me about Mars, please.
                     Question five: tell me about Jupiter, please.
-                    """, "-q", "-m", "mock/small-context", "-s", "Be brief.");
+                    """, "--repl", "-q", "-m", "mock/small-context", "-s", "Be brief.");
             lastRequest = lastRequest();
         }
 
@@ -569,7 +585,7 @@ class ChatFeaturesProcessTest {
     void lines_between_two_triple_quote_lines_are_one_message_with_its_newlines() throws Exception {
         int requests = groq.requestCount();
 
-        ChatCommand.Result run = chat(home, "\"\"\"\nRoses are red,\n  violets are blue.\n\"\"\"\n", "-q");
+        ChatCommand.Result run = chat(home, "\"\"\"\nRoses are red,\n  violets are blue.\n\"\"\"\n", "--repl", "-q");
 
         assertEquals(0, run.exitCode(), run.stderr());
         assertEquals(requests + 1, groq.requestCount());

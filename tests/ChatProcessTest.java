@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -40,7 +42,7 @@ class ChatProcessTest {
 
     @Test
     void a_chat_reads_one_message_per_line_and_remembers_the_conversation() throws Exception {
-        ChatCommand.Result run = chat("first\nsecond\nthird\n");
+        ChatCommand.Result run = chat("first\nsecond\nthird\n", "--repl");
 
         assertEquals(0, run.exitCode(), run.stderr());
         assertEquals("""
@@ -52,7 +54,7 @@ class ChatProcessTest {
 
     @Test
     void exit_ends_the_chat_before_the_next_line() throws Exception {
-        ChatCommand.Result run = chat("hello\n/exit\nnever sent\n");
+        ChatCommand.Result run = chat("hello\n/exit\nnever sent\n", "--repl");
 
         assertEquals(0, run.exitCode(), run.stderr());
         assertEquals("You said \"hello\". This is the first message of our conversation.\n", run.stdout());
@@ -72,7 +74,7 @@ class ChatProcessTest {
 
     @Test
     void a_retired_model_in_a_chat_names_the_current_models_and_the_chat_goes_on_after_switching() throws Exception {
-        ChatCommand.Result run = chat("Hi\n/model openai/gpt-oss-20b\nHi again\n", "-m", "llama3-70b-8192");
+        ChatCommand.Result run = chat("Hi\n/model openai/gpt-oss-20b\nHi again\n", "--repl", "-m", "llama3-70b-8192");
 
         assertTrue(run.stderr().contains("\"llama3-70b-8192\" has been retired"), run.stderr());
         assertTrue(run.stderr().contains("Models you can use now: "), run.stderr());
@@ -117,6 +119,92 @@ class ChatProcessTest {
 
         assertEquals(0, run.exitCode(), run.stderr());
         assertTrue(run.stdout().lines().anyMatch(line -> line.startsWith("openai/gpt-oss-120b ")), run.stdout());
+    }
+
+    // ---------------------------------------------------------------------------------
+    // Piped input is one prompt (--repl reads it a line at a time, as above).
+    // ---------------------------------------------------------------------------------
+
+    @Test
+    void piped_input_is_one_question_however_many_lines_it_has() throws Exception {
+        int requests = groq.requestCount();
+
+        ChatCommand.Result run = chat("review this diff:\n--- a/x\n+++ b/x\n", "-q");
+
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals(requests + 1, groq.requestCount());
+        assertEquals("You said \"review this diff:\n--- a/x\n+++ b/x\". This is the first message of our "
+                + "conversation.\n", run.stdout());
+    }
+
+    @Test
+    void piped_input_comes_after_the_question_given_as_an_argument_and_a_blank_line() throws Exception {
+        int requests = groq.requestCount();
+
+        ChatCommand.Result run = chat("--- a/x\n+++ b/x\n", "-q", "review this");
+
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals(requests + 1, groq.requestCount());
+        assertEquals("You said \"review this\n\n--- a/x\n+++ b/x\". This is the first message of our "
+                + "conversation.\n", run.stdout());
+    }
+
+    @Test
+    void repl_with_a_question_as_an_argument_is_a_usage_error() throws Exception {
+        ChatCommand.Result run = chat("Hi\n", "--repl", "Hello");
+
+        assertEquals(2, run.exitCode());
+        assertEquals("", run.stdout());
+        assertTrue(run.stderr().startsWith("--repl reads every message from stdin"), run.stderr());
+    }
+
+    @Test
+    void a_switch_given_a_value_is_a_usage_error_and_nothing_is_sent() throws Exception {
+        int requests = groq.requestCount();
+
+        ChatCommand.Result run = chat("", "--json=false", "Hi");
+
+        assertEquals(2, run.exitCode());
+        assertEquals(requests, groq.requestCount());
+        assertEquals("--json takes no value: write --json alone to turn it on, or leave it out. See --help.\n",
+                run.stderr());
+    }
+
+    // ---------------------------------------------------------------------------------
+    // Text from outside: shown as it is on a pipe (on a terminal, see TerminalChatTest).
+    // ---------------------------------------------------------------------------------
+
+    @Test
+    void piped_stdout_keeps_the_answer_byte_for_byte_escape_sequences_too() throws Exception {
+        ChatCommand.Result run = chat("", "-q", "Say \033[31mred\033[0m and \033]0;title\033\\");
+
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals("You said \"Say \033[31mred\033[0m and \033]0;title\033\\\". This is the first message of our "
+                + "conversation.\n", run.stdout());
+    }
+
+    /**
+     * JLine is for a chat on a terminal: a question as an argument, or piped, never loads
+     * its classes. The JVM lists the classes it loaded, at its exit, in the file named by
+     * -XX:DumpLoadedClassList, an option `java` picks up from JDK_JAVA_OPTIONS. (On a
+     * terminal, the same list holds some 300 classes of org/jline.)
+     */
+    @Test
+    void a_question_as_an_argument_or_piped_never_loads_JLine(@TempDir Path lists) throws Exception {
+        for (String stdin : List.of("", "Hi\n")) {
+            Path loaded = lists.resolve(stdin.isEmpty() ? "as-argument.txt" : "piped.txt");
+            Map<String, String> env = Map.of("GROQ_BASE_URL", groq.baseUrl(), "GROQ_API_KEY", Clients.KEY,
+                    "BNAGPT_HOME", home.toString(), "NO_COLOR", "1",
+                    "JDK_JAVA_OPTIONS", "-XX:DumpLoadedClassList=" + loaded);
+
+            ChatCommand.Result run = stdin.isEmpty() ? ChatCommand.run(env, stdin, "-q", "Hi")
+                    : ChatCommand.run(env, stdin, "-q");
+
+            assertEquals("You said \"Hi\". This is the first message of our conversation.\n", run.stdout());
+            String classes = Files.readString(loaded);
+            assertTrue(classes.contains("bnagpt/chat$Chat\n"), "the list is the chat's");
+            assertFalse(classes.contains("org/jline/"), "JLine was loaded");
+        }
     }
 
     // ---------------------------------------------------------------------------------

@@ -60,8 +60,8 @@ class KillDuringSaveTest {
         reading = true;
         reader.start();
         try {
-            killDuringSaves(1);
-            killDuringSaves(2, "-c");
+            killDuringSaves(1, "--repl"); // --repl: one question per line of stdin
+            killDuringSaves(2, "--repl", "-c");
         } finally {
             reading = false;
             reader.join();

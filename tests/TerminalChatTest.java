@@ -192,7 +192,7 @@ class TerminalChatTest {
         try (Tmux tmux = Tmux.start(terminal, environment(home), "-c")) {
             List<String> lines = tmux.waitForPrompt().strip().lines().toList();
 
-            assertEquals(List.of("you> Tell me about Mars", "bnaGPT> Mars is red.", "you>"),
+            assertEquals(List.of("  you: Tell me about Mars", "  bnaGPT: Mars is red.", "you>"),
                     lines.subList(lines.size() - 3, lines.size()));
         }
     }
@@ -218,6 +218,149 @@ class TerminalChatTest {
             tmux.waitForText("You said \"Hello\".");
             tmux.waitForPrompt();
 
+            assertFalse(tmux.screenWithEscapes().contains("\033"), tmux.screenWithEscapes());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------
+    // Line editing (JLine): what a shell's prompt does.
+    // ---------------------------------------------------------------------------------
+
+    @Test
+    void the_arrows_and_Home_move_in_the_line_before_it_is_sent() throws Exception {
+        try (Tmux tmux = Tmux.start(terminal, environment(home), "-q")) {
+            tmux.waitForPrompt();
+
+            tmux.type("ello wrld");
+            tmux.press("Left");
+            tmux.press("Left");
+            tmux.press("Left");
+            tmux.type("o");
+            tmux.press("Home");
+            tmux.type("H");
+            tmux.press("Enter");
+
+            tmux.waitForText("You said \"Hello world\".");
+        }
+    }
+
+    @Test
+    void up_brings_back_a_message_of_an_earlier_chat_kept_in_a_history_file_for_its_owner_only() throws Exception {
+        try (Tmux tmux = Tmux.start(terminal, environment(home), "-q")) {
+            tmux.waitForPrompt();
+            tmux.type("Tell me about Mars");
+            tmux.press("Enter");
+            tmux.waitForText("You said \"Tell me about Mars\".");
+            tmux.waitForPrompt();
+            tmux.press("C-d");
+            tmux.waitForExit();
+        }
+        Path history = home.resolve("history");
+        assertTrue(Files.readString(history).contains("Tell me about Mars"), Files.readString(history));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(history)));
+
+        try (Tmux tmux = Tmux.start(Files.createDirectory(terminal.resolve("again")), environment(home), "-q")) {
+            tmux.waitForPrompt();
+
+            tmux.press("Up");
+            tmux.press("Enter");
+
+            tmux.waitForText("You said \"Tell me about Mars\". This is the first message of our conversation.");
+        }
+    }
+
+    @Test
+    void ctrl_r_finds_an_earlier_message_by_a_part_of_it() throws Exception {
+        try (Tmux tmux = Tmux.start(terminal, environment(home), "-q")) {
+            tmux.waitForPrompt();
+            for (String message : List.of("Tell me about Mars", "Hello")) {
+                tmux.type(message);
+                tmux.press("Enter");
+                tmux.waitForText("You said \"" + message + "\".");
+                tmux.waitForPrompt();
+            }
+
+            tmux.press("C-r");
+            tmux.type("Mar");
+            tmux.press("Enter");
+
+            tmux.waitForText("You said \"Tell me about Mars\". This is message 3 of our conversation;");
+        }
+    }
+
+    @Test
+    void ctrl_l_clears_the_screen_and_a_command_typed_after_it_is_still_a_command() throws Exception {
+        try (Tmux tmux = Tmux.start(terminal, environment(home), "-q")) {
+            tmux.waitForPrompt();
+            tmux.type("Hello");
+            tmux.press("Enter");
+            tmux.waitForText("You said \"Hello\".");
+            tmux.waitForPrompt();
+
+            tmux.press("C-l");
+            String cleared = tmux.window();
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    !cleared.strip().equals("you>") && System.nanoTime() < deadline; cleared = tmux.window()) {
+                Thread.sleep(25);
+            }
+            int requests = groq.requestCount();
+            tmux.type("/history");
+            tmux.press("Enter");
+
+            assertEquals("you>", cleared.strip(), cleared);
+            tmux.waitForText("  you: Hello");
+            assertEquals(requests, groq.requestCount(), "/history was sent as a message");
+        }
+    }
+
+    @Test
+    void lines_between_two_triple_quote_lines_are_still_one_message() throws Exception {
+        try (Tmux tmux = Tmux.start(terminal, environment(home), "-q")) {
+            tmux.waitForPrompt();
+            for (String line : List.of("\"\"\"", "Roses are red,", "violets are blue.", "\"\"\"")) {
+                tmux.type(line);
+                tmux.press("Enter");
+            }
+
+            tmux.waitForText("You said \"Roses are red,\nviolets are blue.\". This is the first message");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------
+    // Text from outside is shown, never obeyed: its control characters are made visible.
+    // ---------------------------------------------------------------------------------
+
+    /** The local server says back what it was told: here, a window title and a screen clear. */
+    @Test
+    void escape_sequences_in_an_answer_are_shown_as_text() throws Exception {
+        try (Tmux tmux = Tmux.start(terminal, environment(home), "-q",
+                "Set the title \033]0;pwned\007 and clear the screen \033[2J now")) {
+            tmux.waitForExit();
+
+            assertTrue(tmux.screen().contains("You said \"Set the title ^[]0;pwned^G and clear the screen ^[[2J now\"."),
+                    tmux.screen());
+            assertFalse(tmux.screenWithEscapes().contains("\033"), tmux.screenWithEscapes());
+        }
+    }
+
+    @Test
+    void a_saved_conversation_shows_its_escape_sequences_as_text_when_continued_and_listed() throws Exception {
+        Conversation planted = new Conversation("20260101-100000-link", Instant.parse("2026-01-01T10:00:00Z"));
+        planted.add(Message.user("Open \033]8;;http://127.0.0.1/x\033\\this link\033]8;;\033\\"));
+        planted.add(Message.assistant("Cleared\033[2J\033[H and \u009b31m red"));
+        new ConversationStore(home).save(planted);
+
+        try (Tmux tmux = Tmux.start(terminal, environment(home), "-c")) {
+            tmux.waitForPrompt();
+            tmux.type("/list");
+            tmux.press("Enter");
+            tmux.waitForText("20260101-100000-link  Open");
+            tmux.waitForPrompt();
+
+            String screen = tmux.screen();
+            assertTrue(screen.contains("  you: Open ^[]8;;http://127.0.0.1/x^[\\this link^[]8;;^[\\"), screen);
+            assertTrue(screen.contains("  bnaGPT: Cleared^[[2J^[[H and <U+009B>31m red"), screen);
+            assertTrue(screen.contains("20260101-100000-link  Open ^[]8;;http://127.0.0.1/x^[\\this link"), screen);
             assertFalse(tmux.screenWithEscapes().contains("\033"), tmux.screenWithEscapes());
         }
     }

@@ -73,6 +73,11 @@ final class Tmux implements AutoCloseable {
         return run("capture-pane", "-p", "-J", "-t", SESSION, "-S", "-", "-E", "-");
     }
 
+    /** Only what the window shows now, without the lines scrolled off (or cleared) above it. */
+    String window() throws IOException, InterruptedException {
+        return run("capture-pane", "-p", "-J", "-t", SESSION);
+    }
+
     /** The same, with the escape sequences of the colours and styles the screen shows. */
     String screenWithEscapes() throws IOException, InterruptedException {
         return run("capture-pane", "-p", "-e", "-J", "-t", SESSION, "-S", "-", "-E", "-");
