@@ -1,9 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //
-// bnaGPT - Chatbot with Memory: Part 1 of "From Zero to bnaGPT" in one short Java file. It is
-// simple_chatbot.java (Part 0) plus memory and saved conversations, nothing else moved:
-//   diff -u 101s/simple_chatbot.java 101s/chatbot_with_memory.java   shows what Part 1 adds.
-// The headings "Step 1" to "Step 8" are the article's beginner steps; chat.java comes next.
+// bnaGPT - Chatbot with Memory: Part 1 of "From Zero to bnaGPT". It is simple_chatbot.java (Part 0)
+// plus memory and saved conversations, nothing else moved: `diff -u` the two files to see what
+// Part 1 adds. The headings "Step 1" to "Step 8" are the article's; chat.java comes next.
 //   export GROQ_API_KEY=gsk_...               free at https://console.groq.com/keys
 //   ./jbang chatbot-with-memory               one message per line; /exit or Ctrl-D ends
 //   echo "Hi" | ./jbang chatbot-with-memory   piped: stdout holds the answers alone
@@ -49,22 +48,24 @@ public class chatbot_with_memory {
     // The answer goes to stdout, all else to stderr (a pipe gets the answers alone); in UTF-8.
     static final PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, UTF_8);
     static final PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, UTF_8);
+    static final boolean onTerminal = System.console() != null; // false when the input or output is piped
 
     /** Something went wrong, said in one sentence. */
     static final class ChatFailure extends RuntimeException { ChatFailure(String s) { super(s); } }
     /** The chat cannot go on (every message would fail the same way): say why, and end. */
     static void quit(String sentence) { err.println(sentence); System.exit(1); }
 
+    /** Text from outside is shown, not obeyed: control characters (ESC starts terminal commands) show as U+FFFD. */
+    static String shown(String text) { return text.replaceAll("[\\p{Cc}&&[^\n\t]]", "\uFFFD"); }
+
     /** Text from the server is shown, never trusted: 200 characters at most, and never your key. */
     static String fromServer(String text) {
         String safe = GROQ_API_KEY == null ? text : text.replace(GROQ_API_KEY, "[your key]");
-        return safe.length() <= 200 ? safe : safe.substring(0, 200) + "...";
+        return shown(safe.length() <= 200 ? safe : safe.substring(0, 200) + "...");
     }
 
     /** The JSON value in text; null when the text is not JSON. */
-    static JsonNode readJson(String text) {
-        try { return JSON.readTree(text); } catch (IOException e) { return null; }
-    }
+    static JsonNode readJson(String text) { try { return JSON.readTree(text); } catch (IOException e) { return null; } }
 
     // Step 3.2: parse_groq_stream. Groq sends the answer as server-sent events (SSE): an
     // event is one or more lines "data: {...}" and then a blank line; "data: [DONE]" ends the
@@ -135,7 +136,7 @@ public class chatbot_with_memory {
 
     // Step 6: print the messages we already have (none when the chat starts).
     static void printMessages() {
-        for (Map<String, String> message : messages) err.println(message.get("role") + ": " + message.get("content"));
+        for (var message : messages) err.println(shown(message.get("role") + ": " + message.get("content")));
     }
 
     // Step 7: what happens when the user sends a message.
@@ -158,8 +159,7 @@ public class chatbot_with_memory {
             if (!response.isSuccessful()) throw refusal(response);
             whole = parseGroqStream(response.body().byteStream(), piece -> {
                 reply.append(piece);
-                out.print(piece);
-                out.flush();
+                out.print(onTerminal ? shown(piece) : piece); // a pipe gets the bytes as they came
             });
         } catch (IOException e) {
             if (!reached) throw new ChatFailure("Could not reach " + BASE_URL + " (" + e.getMessage() + "): "
@@ -214,21 +214,22 @@ public class chatbot_with_memory {
     static void load(String name) throws IOException {
         Path file = fileOf(name);
         if (!Files.isRegularFile(file)) throw new ChatFailure("No conversation is saved as " + name + ": see /list.");
-        String text;
+        String text = ""; // stays empty (damaged) for a file over 16 MB, or one that is not UTF-8 text
         try {
-            text = Files.readString(file, UTF_8);
+            if (Files.size(file) <= 16_000_000) text = Files.readString(file, UTF_8);
         } catch (CharacterCodingException e) {
-            text = ""; // not UTF-8 text: damaged
         }
         JsonNode saved = readJson(text);
         JsonNode list = saved == null ? JSON.missingNode() : saved.path("messages");
         List<Map<String, String>> loaded = new ArrayList<>();
         for (JsonNode message : list) {
-            if (!message.path("role").isTextual() || !message.path("content").isTextual()) break;
-            loaded.add(Map.of("role", message.get("role").asText(), "content", message.get("content").asText()));
+            // Your messages and the answers, as text: a "system" role planted in the file is refused.
+            String role = message.path("role").asText();
+            if (!role.equals("user") && !role.equals("assistant") || !message.path("content").isTextual()) break;
+            loaded.add(Map.of("role", role, "content", message.get("content").asText()));
         }
-        if (!list.isArray() || loaded.size() != list.size()) throw new ChatFailure("The file " + file + " is "
-                + "damaged: it is not a list of messages. It was left as it is; /new or /load another one.");
+        if (!list.isArray() || loaded.size() != list.size()) throw new ChatFailure("The file " + file + " is damaged"
+                + " (not a list of user and assistant messages): it was left as it is. /new or /load another one.");
         messages.clear();
         messages.addAll(loaded);
         printMessages();
@@ -243,7 +244,7 @@ public class chatbot_with_memory {
             }
         }
         Collections.sort(names);
-        err.println(names.isEmpty() ? "No saved conversations yet: /save NAME saves one." : String.join("\n", names));
+        err.println(shown(names.isEmpty() ? "Nothing saved yet: /save NAME saves one." : String.join("\n", names)));
     }
 
     /** A line starting with "/": one of the commands above. */
@@ -272,7 +273,6 @@ public class chatbot_with_memory {
     public static void main(String[] args) throws IOException {
         if (GROQ_API_KEY == null && BASE_URL.startsWith("https://api.groq.com")) quit("No Groq API key: get "
                 + "a free one at https://console.groq.com/keys, then export GROQ_API_KEY=... and run this again.");
-        boolean onTerminal = System.console() != null; // false when the input or output is piped
         if (onTerminal) err.println(TITLE);
         printMessages();
         BufferedReader input = new BufferedReader(new InputStreamReader(System.in, UTF_8));

@@ -1,9 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //
-// bnaGPT - Simple Chatbot: Part 0 of "From Zero to bnaGPT" in one short Java file. You type
-// a message; Groq's answer appears piece by piece. The headings "Step 1" to "Step 8" are the
-// article's beginner steps, in its order. Read this file first, then chatbot_with_memory.java
-// (Part 1: memory and saved conversations), then chat.java (the complete edition).
+// bnaGPT - Simple Chatbot: Part 0 of "From Zero to bnaGPT", in one short Java file. The headings
+// "Step 1" to "Step 8" are the article's beginner steps, in its order. Read this file first, then
+// chatbot_with_memory.java (Part 1: memory and saved conversations), then chat.java (everything).
 //   export GROQ_API_KEY=gsk_...          free at https://console.groq.com/keys
 //   ./jbang simple-chatbot               one message per line; /exit or Ctrl-D ends
 //   echo "Hi" | ./jbang simple-chatbot   piped: stdout holds the answers alone
@@ -45,22 +44,24 @@ public class simple_chatbot {
     // The answer goes to stdout, all else to stderr (a pipe gets the answers alone); in UTF-8.
     static final PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, UTF_8);
     static final PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, UTF_8);
+    static final boolean onTerminal = System.console() != null; // false when the input or output is piped
 
     /** Something went wrong, said in one sentence. */
     static final class ChatFailure extends RuntimeException { ChatFailure(String s) { super(s); } }
     /** The chat cannot go on (every message would fail the same way): say why, and end. */
     static void quit(String sentence) { err.println(sentence); System.exit(1); }
 
+    /** Text from outside is shown, not obeyed: control characters (ESC starts terminal commands) show as U+FFFD. */
+    static String shown(String text) { return text.replaceAll("[\\p{Cc}&&[^\n\t]]", "\uFFFD"); }
+
     /** Text from the server is shown, never trusted: 200 characters at most, and never your key. */
     static String fromServer(String text) {
         String safe = GROQ_API_KEY == null ? text : text.replace(GROQ_API_KEY, "[your key]");
-        return safe.length() <= 200 ? safe : safe.substring(0, 200) + "...";
+        return shown(safe.length() <= 200 ? safe : safe.substring(0, 200) + "...");
     }
 
     /** The JSON value in text; null when the text is not JSON. */
-    static JsonNode readJson(String text) {
-        try { return JSON.readTree(text); } catch (IOException e) { return null; }
-    }
+    static JsonNode readJson(String text) { try { return JSON.readTree(text); } catch (IOException e) { return null; } }
 
     // Step 3.2: parse_groq_stream. Groq sends the answer as server-sent events (SSE): an
     // event is one or more lines "data: {...}" and then a blank line; "data: [DONE]" ends the
@@ -131,7 +132,7 @@ public class simple_chatbot {
 
     // Step 6: print the messages we already have (none when the chat starts).
     static void printMessages() {
-        for (Map<String, String> message : messages) err.println(message.get("role") + ": " + message.get("content"));
+        for (var message : messages) err.println(shown(message.get("role") + ": " + message.get("content")));
     }
 
     // Step 7: what happens when the user sends a message.
@@ -154,8 +155,7 @@ public class simple_chatbot {
             if (!response.isSuccessful()) throw refusal(response);
             whole = parseGroqStream(response.body().byteStream(), piece -> {
                 reply.append(piece);
-                out.print(piece);
-                out.flush();
+                out.print(onTerminal ? shown(piece) : piece); // a pipe gets the bytes as they came
             });
         } catch (IOException e) {
             if (!reached) throw new ChatFailure("Could not reach " + BASE_URL + " (" + e.getMessage() + "): "
@@ -176,7 +176,6 @@ public class simple_chatbot {
     public static void main(String[] args) throws IOException {
         if (GROQ_API_KEY == null && BASE_URL.startsWith("https://api.groq.com")) quit("No Groq API key: get "
                 + "a free one at https://console.groq.com/keys, then export GROQ_API_KEY=... and run this again.");
-        boolean onTerminal = System.console() != null; // false when the input or output is piped
         if (onTerminal) err.println(TITLE);
         printMessages();
         BufferedReader input = new BufferedReader(new InputStreamReader(System.in, UTF_8));
