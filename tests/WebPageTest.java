@@ -188,7 +188,7 @@ class WebPageTest {
         String id = currentConversation();
 
         ChatCommand.Result terminal = ChatCommand.run(Map.of("GROQ_BASE_URL", groq.baseUrl(),
-                "BNAGPT_HOME", home.toString()), "", "-q", "--conversation", id, "Continued in the terminal");
+                "BNAGPT_HOME", home.toString()), "", "-q", "-c", "Continued in the terminal");
 
         assertEquals(0, terminal.exitCode(), terminal.stderr());
         assertEquals("You said \"Continued in the terminal\". This is message 2 of our conversation; your first "
@@ -196,6 +196,7 @@ class WebPageTest {
         browser.navigate().refresh();
         Chromium.waitFor("the terminal's turn in the page", Duration.ofSeconds(10),
                 () -> browser.findElements(By.cssSelector(".message.assistant .bubble")).size() == 2);
+        assertEquals(id, currentConversation(), "-c continued the page's conversation, not a new one");
         ask("Back in the page");
         String back = text(completeAnswer());
         assertTrue(back.startsWith("You said \"Back in the page\". This is message 3"), back);
