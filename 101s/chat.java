@@ -68,6 +68,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,8 +79,11 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import okhttp3.Call;
 import okhttp3.ConnectionSpec;
@@ -141,8 +145,14 @@ public class chat {
      * Step 3.1: where to send requests, with which key and model.
      * The key comes from the environment, or from the key file you chose to keep
      * (see KeyFile). Never from a flag: that would show it in the process list.
+     * {@code keyFile} is set when the key is (or would be) the key file's: that key is for
+     * Groq's URL only, and is never sent to another server.
      */
-    public record Config(String apiKey, String baseUrl, String model) {
+    public record Config(String apiKey, String baseUrl, String model, Path keyFile) {
+
+        public Config(String apiKey, String baseUrl, String model) {
+            this(apiKey, baseUrl, model, null);
+        }
 
         public static Config fromEnvironment() {
             return fromEnvironment(System.getenv());
@@ -150,35 +160,74 @@ public class chat {
 
         public static Config fromEnvironment(Map<String, String> env) {
             String key = blankToNull(env.get("GROQ_API_KEY"));
-            if (key == null) {
-                key = KeyFile.read(home(env));
+            String baseUrl = orDefault(env.get("GROQ_BASE_URL"), GROQ_URL);
+            String model = orDefault(env.get("GROQ_MODEL"), DEFAULT_MODEL);
+            if (key != null) {
+                return new Config(key, baseUrl, model);
             }
-            return new Config(key, orDefault(env.get("GROQ_BASE_URL"), GROQ_URL),
-                    orDefault(env.get("GROQ_MODEL"), DEFAULT_MODEL));
+            return new Config(null, baseUrl, model, KeyFile.path(home(env))).withBaseUrl(baseUrl);
         }
 
         public Config withModel(String newModel) {
-            return new Config(apiKey, baseUrl, newModel);
+            return new Config(apiKey, baseUrl, newModel, keyFile);
         }
 
+        /** Another server. The key file's key goes with Groq's URL only: it is read for Groq, dropped for others. */
         public Config withBaseUrl(String newBaseUrl) {
-            return new Config(apiKey, newBaseUrl, model);
+            if (keyFile == null) {
+                return new Config(apiKey, newBaseUrl, model, null);
+            }
+            String key = !isGroq(newBaseUrl) ? null : apiKey != null ? apiKey : KeyFile.read(keyFile);
+            return new Config(key, newBaseUrl, model, keyFile);
         }
 
         public Config withApiKey(String newKey) {
-            return new Config(newKey, baseUrl, model);
+            return new Config(newKey, baseUrl, model, keyFile);
         }
 
         boolean isGroq() {
-            return baseUrl.startsWith("https://api.groq.com");
+            return isGroq(baseUrl);
+        }
+
+        /** Groq's own server: https and the host api.groq.com, not a look-alike such as api.groq.com.example. */
+        static boolean isGroq(String url) {
+            HttpUrl parsed = HttpUrl.parse(url);
+            return parsed != null && parsed.isHttps() && parsed.host().equals("api.groq.com");
+        }
+
+        /** Where the key came from, for sentences: "GROQ_API_KEY" or "the key file /home/you/.bnagpt/key". */
+        String keySource() {
+            return keyFile == null ? "GROQ_API_KEY" : "the key file " + keyFile;
+        }
+
+        /** The server's address as sentences show it: without a user name and password written into it. */
+        public String shownBaseUrl() {
+            return withoutPassword(baseUrl);
+        }
+
+        /**
+         * A key travels in an HTTP header, which holds printable ASCII only. A line break or a
+         * letter like "é" is a copy-and-paste accident; say so rather than fail in OkHttp.
+         */
+        void checkKeyCharacters() {
+            if (apiKey != null && !apiKey.chars().allMatch(c -> c > ' ' && c < 127)) {
+                throw new ChatException("The API key in " + keySource() + " has a character no key has (a line "
+                        + "break, a space, or a letter outside plain ASCII). Copy it again from "
+                        + "https://console.groq.com/keys.", 2);
+            }
         }
 
         /** Never print the key, not even by accident in a log of this record. */
         @Override
         public String toString() {
-            return "Config[baseUrl=" + baseUrl + ", model=" + model
+            return "Config[baseUrl=" + shownBaseUrl() + ", model=" + model
                     + ", apiKey=" + (apiKey == null ? "none" : "set") + "]";
         }
+    }
+
+    /** A web address without the "user:password@" that may be written into it: what sentences show. */
+    static String withoutPassword(String url) {
+        return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*:/+)?[^/?#]*@", "$1");
     }
 
     /** Where bnaGPT keeps your conversations (and your key, if you let it): $BNAGPT_HOME or ~/.bnagpt. */
@@ -816,6 +865,7 @@ public class chat {
                           export GROQ_API_KEY=...    (in your shell, or your shell's profile)
                         No key? Run the local server instead: see "Offline" in README.md.""");
             }
+            config.checkKeyCharacters();
             this.config = config;
             this.http = http;
             this.retryPolicy = retryPolicy;
@@ -865,8 +915,8 @@ public class chat {
                         return stoppedBeforeAnswer();
                     }
                     if (attempt < retryPolicy.maxRetries()) {
-                        pauseBeforeRetry(listener, "Could not reach " + config.baseUrl() + " (" + describe(e) + ").",
-                                retryPolicy.backoff(attempt));
+                        pauseBeforeRetry(listener, "Could not reach " + config.shownBaseUrl() + " (" + describe(e)
+                                + ").", retryPolicy.backoff(attempt));
                         continue;
                     }
                     throw unreachable(e);
@@ -888,7 +938,7 @@ public class chat {
                         return stoppedBeforeAnswer();
                     }
                     if (attempt >= retryPolicy.maxRetries()) {
-                        throw new ChatException("The connection to " + config.baseUrl() + " broke before the "
+                        throw new ChatException("The connection to " + config.shownBaseUrl() + " broke before the "
                                 + "answer started, " + (attempt + 1) + " times. Try again in a minute.");
                     }
                     pauseBeforeRetry(listener, "The connection broke before the answer started.",
@@ -1043,7 +1093,7 @@ public class chat {
             String base = config.baseUrl().endsWith("/") ? config.baseUrl() : config.baseUrl() + "/";
             HttpUrl url = HttpUrl.parse(base + path);
             if (url == null) {
-                throw new ChatException("\"" + config.baseUrl() + "\" is not a web address. "
+                throw new ChatException("\"" + config.shownBaseUrl() + "\" is not a web address. "
                         + "Set GROQ_BASE_URL (or --base-url) to something like " + GROQ_URL + ".", 2);
             }
             return url;
@@ -1106,8 +1156,10 @@ public class chat {
             message = redact(message);
             String model = config.model();
             if (status == 401) {
-                return new ChatException("The server rejected the API key (401). Check GROQ_API_KEY, or create "
-                        + "a new key at https://console.groq.com/keys.");
+                return new ChatException("The server rejected the API key (401), which came from "
+                        + config.keySource() + ". Check it, or create a new key at https://console.groq.com/keys"
+                        + (config.keyFile() == null ? " and export it again." : " and delete " + config.keyFile()
+                                + " to be asked for it."), 1, "invalid_api_key");
             }
             if (code.equals("model_decommissioned")) {
                 return new ChatException("The model \"" + model + "\" has been retired by Groq."
@@ -1115,12 +1167,12 @@ public class chat {
                         + "default (without it: " + DEFAULT_MODEL + ").", 1, "model_decommissioned");
             }
             if (code.equals("model_not_found") || (status == 404 && message.contains(model))) {
-                return new ChatException("The model \"" + model + "\" does not exist at " + config.baseUrl()
+                return new ChatException("The model \"" + model + "\" does not exist at " + config.shownBaseUrl()
                         + ", or your key may not use it." + modelsToPick(offerModels)
                         + " Pick one with -m NAME, or set GROQ_MODEL to change your default.", 1, "model_not_found");
             }
             if (status == 404) {
-                return new ChatException("Nothing answers at " + config.baseUrl() + " (404). Check GROQ_BASE_URL: "
+                return new ChatException("Nothing answers at " + config.shownBaseUrl() + " (404). Check GROQ_BASE_URL: "
                         + "for Groq it is " + GROQ_URL + "; most other servers end in /v1.");
             }
             if (code.equals("context_length_exceeded") || status == 413) {
@@ -1168,10 +1220,10 @@ public class chat {
 
         private ChatException unreachable(IOException e) {
             if (e instanceof SocketTimeoutException) {
-                return new ChatException("No answer from " + config.baseUrl() + " in time. The server may be "
+                return new ChatException("No answer from " + config.shownBaseUrl() + " in time. The server may be "
                         + "overloaded; try again.");
             }
-            return new ChatException("Could not reach " + config.baseUrl() + " (" + describe(e) + "). Check your "
+            return new ChatException("Could not reach " + config.shownBaseUrl() + " (" + describe(e) + "). Check your "
                     + "network connection and GROQ_BASE_URL.");
         }
 
@@ -1479,37 +1531,99 @@ public class chat {
     // ---------------------------------------------------------------------------------
 
     static final class KeyFile {
+        /** Groq's keys: "gsk_" and some fifty letters and digits. Anything else pasted is a slip. */
+        private static final Pattern SHAPE = Pattern.compile("gsk_[A-Za-z0-9_-]{20,200}");
+        /** A key is under a hundred bytes; a bigger file is something else. */
+        private static final long LONGEST = 1024;
+
         static Path path(Path home) {
             return home.resolve("key");
         }
 
-        static String read(Path home) {
-            try {
-                Path file = path(home);
-                return Files.isRegularFile(file) ? blankToNull(Files.readString(file, StandardCharsets.UTF_8)) : null;
-            } catch (IOException e) {
+        /**
+         * The key kept in FILE, or null when there is none. Like ssh with a private key, a
+         * file that other users of the machine can read (or write) is refused: the key in
+         * it may be theirs to use already.
+         */
+        static String read(Path file) {
+            if (!Files.exists(file)) {
                 return null;
+            }
+            try {
+                if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                    Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+                    if (!Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)
+                            .containsAll(permissions)) {
+                        throw new ChatException("Your key file " + file + " is open to other users of this machine ("
+                                + PosixFilePermissions.toString(permissions) + "), so it was not used. Make it "
+                                + "yours alone with: chmod 600 " + file);
+                    }
+                }
+                if (Files.size(file) > LONGEST) {
+                    throw new ChatException("Your key file " + file + " holds more than a key (" + Files.size(file)
+                            + " bytes). Put your key alone in it, or delete it to be asked for the key.");
+                }
+                return blankToNull(Files.readString(file, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new ChatException("Could not read your key file " + file + " (" + describe(e) + ").");
             }
         }
 
+        /** On a terminal, with no key yet: asks for it, checks it with Groq, and keeps it if you agree to. */
         static String askAndRemember(Path home, Terminal terminal) {
+            return askAndRemember(home, GROQ_URL, terminal, () -> System.console().readPassword());
+        }
+
+        /**
+         * Asks for the key (up to three times), without showing what is typed. A key is kept
+         * in $BNAGPT_HOME/key only once it has the shape of a Groq key and BASE_URL accepted
+         * it for GET /models; a key that could not be checked serves this run only.
+         */
+        static String askAndRemember(Path home, String baseUrl, Terminal terminal, Supplier<char[]> readPassword) {
             terminal.note("No Groq API key yet. Get a free one at https://console.groq.com/keys");
-            terminal.err.print("Paste it here (it will not show), or press Enter to quit: ");
-            terminal.err.flush();
-            char[] typed = System.console().readPassword();
-            String key = typed == null ? null : blankToNull(new String(typed));
-            if (key == null) {
-                throw new ChatException("No key, no chat. Set GROQ_API_KEY, or run the local server: see "
-                        + "\"Offline\" in README.md.");
+            for (int tries = 1; ; tries++) {
+                terminal.err.print("Paste it here (it will not show), or press Enter to quit: ");
+                terminal.err.flush();
+                char[] typed = readPassword.get();
+                String key = typed == null ? null : blankToNull(new String(typed));
+                if (key == null) {
+                    throw new ChatException("No key, no chat. Set GROQ_API_KEY, or run the local server: see "
+                            + "\"Offline\" in README.md.");
+                }
+                if (!SHAPE.matcher(key).matches()) {
+                    terminal.error("That is not a Groq key: they start with gsk_, then some fifty letters and digits. "
+                            + "Nothing was sent or kept.");
+                } else {
+                    try {
+                        new GroqClient(new Config(key, baseUrl, DEFAULT_MODEL)).models();
+                        keep(home, key, terminal);
+                        return key;
+                    } catch (ChatException e) {
+                        if (!"invalid_api_key".equals(e.code)) {
+                            terminal.error("Could not check the key: " + e.getMessage() + " It serves this run only, "
+                                    + "and was not kept.");
+                            return key;
+                        }
+                        terminal.error("Groq did not accept that key (401): it may be mistyped, or revoked. "
+                                + "It was not kept.");
+                    }
+                }
+                if (tries == 3) {
+                    throw new ChatException("No key was kept after three tries. Copy yours from "
+                            + "https://console.groq.com/keys, then run the chat again.");
+                }
             }
+        }
+
+        private static void keep(Path home, String key, Terminal terminal) {
             try {
                 writePrivately(path(home), key + "\n");
-                terminal.note("Kept in " + path(home) + ", readable only by you. GROQ_API_KEY, when set, wins.");
+                terminal.note("Groq accepted the key. Kept in " + path(home) + ", readable only by you. "
+                        + "GROQ_API_KEY, when set, wins.");
             } catch (IOException e) {
                 terminal.error("Could not keep the key in " + path(home) + " (" + describe(e)
                         + "); it is used for this session only.");
             }
-            return key;
         }
     }
 
