@@ -61,15 +61,23 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -77,6 +85,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -1241,8 +1250,10 @@ public class chat {
 
     /** A conversation: its messages, plus the instructions and settings that go with it. */
     public static final class Conversation {
-        private final String id;
+        private String id;
         private final Instant created;
+        /** The SHA-256 of its file as this conversation last read or wrote it; null before. See ConversationStore. */
+        private String savedFingerprint;
         private final List<Message> messages = new ArrayList<>();
         private String system;
         private String model;
@@ -1276,6 +1287,12 @@ public class chat {
             messages.add(message);
         }
 
+        /** Goes on under a new id: what a save does when another chat changed this one's file. */
+        void branch() {
+            id = newId();
+            savedFingerprint = null;
+        }
+
         /** Forgets the last message: used when a question could not be sent at all. */
         void removeLast() {
             messages.remove(messages.size() - 1);
@@ -1291,9 +1308,22 @@ public class chat {
     // ---------------------------------------------------------------------------------
     // Saved conversations (beyond Part 0): one readable JSON file per conversation in
     // $BNAGPT_HOME/conversations, rewritten after every answer.
+    //
+    // The files are the user's, but anything may end up in that folder, so a file is read
+    // with care: links are not followed, files over 16 MiB are not loaded, /list reads only
+    // as far as the title, and a loaded file must have the shape we write (roles "user" and
+    // "assistant" only). Sentences about a damaged file never quote it.
+    //
+    // Two chats may continue one conversation. Each remembers the file as it read it (a
+    // SHA-256); a save that finds the file changed since keeps the other chat's file as it
+    // is, and goes on under a new id.
     // ---------------------------------------------------------------------------------
 
     public static final class ConversationStore {
+        /** Larger files are "too large" and never loaded: 16 MiB is some 4 million tokens, past any model. */
+        static final long LARGEST = 16L << 20;
+        private static final String DAMAGED = "(damaged file, left as it is)";
+
         private final Path folder;
 
         public ConversationStore(Path home) {
@@ -1304,11 +1334,53 @@ public class chat {
             return folder.resolve(id + ".json");
         }
 
-        /** Writes the conversation. The API key is never part of it. */
-        public void save(Conversation conversation) {
+        /**
+         * Writes the conversation (never the API key). Returns a line to show when it went on
+         * under a new id because another chat had saved it meanwhile; otherwise null.
+         */
+        public String save(Conversation conversation) {
+            try {
+                // One save at a time, in this program (a lock) and between programs (a lock file),
+                // so that no other save slips in between the check and the write.
+                synchronized (ConversationStore.class) {
+                    boolean posix = createPrivateFolder(folder);
+                    Path lockPath = folder.resolveSibling("conversations.lock");
+                    if (posix && !Files.exists(lockPath)) {
+                        Files.createFile(lockPath, PosixFilePermissions.asFileAttribute(
+                                PosixFilePermissions.fromString("rw-------")));
+                    }
+                    try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
+                        return saveLocked(conversation);
+                    }
+                }
+            } catch (IOException e) {
+                throw new ChatException("Could not save the conversation in " + folder + " (" + describe(e)
+                        + "), so it is not saved.");
+            }
+        }
+
+        private String saveLocked(Conversation conversation) throws IOException {
+            String notice = null;
+            String onDisk = fingerprint(file(conversation.id()));
+            if (onDisk != null && !onDisk.equals(conversation.savedFingerprint)) {
+                String first = conversation.id();
+                do {
+                    conversation.branch();
+                } while (Files.exists(file(conversation.id()), LinkOption.NOFOLLOW_LINKS));
+                notice = "Another chat saved conversation " + first + " after this one read it. Both are kept: "
+                        + first + " as the other chat left it, and this chat as " + conversation.id() + ".";
+            }
+            byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(conversation));
+            writePrivately(file(conversation.id()), bytes);
+            conversation.savedFingerprint = sha256(bytes);
+            return notice;
+        }
+
+        private static ObjectNode toJson(Conversation conversation) {
             ObjectNode root = JSON.createObjectNode();
             root.put("id", conversation.id());
-            root.put("title", conversation.title());
+            root.put("title", conversation.title()); // near the start: /list reads no further
             root.put("created", conversation.created.toString());
             root.put("updated", Instant.now().toString());
             root.put("model", conversation.model());
@@ -1323,42 +1395,100 @@ public class chat {
                     node.put("cut", true);
                 }
             }
+            return root;
+        }
+
+        /** Reads a saved conversation; a damaged file is reported, without quoting it, and left exactly as it is. */
+        public Conversation load(String id) {
+            Path file = file(id);
+            if (!id.matches("[A-Za-z0-9_.-]+") || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new ChatException("There is no saved conversation \"" + id + "\". See them with /list.");
+            }
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new ChatException("The conversation file " + file + " is a link or not a plain file, so it was "
+                        + "not read. Saved conversations are plain files.");
+            }
+            byte[] bytes;
             try {
-                writePrivately(file(conversation.id()), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+                if (Files.size(file) > LARGEST) {
+                    throw new ChatException("The conversation file " + file + " is too large to load (" + mebibytes(
+                            Files.size(file)) + "; the limit is " + mebibytes(LARGEST) + "). It was left as it is.");
+                }
+                bytes = readAtMost(file, LARGEST);
             } catch (IOException e) {
-                throw new ChatException("Could not save the conversation in " + folder + " (" + describe(e)
-                        + "). Your chat goes on, but this conversation is not saved.");
+                throw new ChatException("Could not read the conversation file " + file + " (" + describe(e) + ").");
+            }
+            try {
+                Conversation conversation = fromJson(id, bytes);
+                conversation.savedFingerprint = sha256(bytes);
+                return conversation;
+            } catch (Damaged e) {
+                throw new ChatException("The conversation file " + file + " is damaged (" + e.getMessage()
+                        + "). It was left as it is.");
             }
         }
 
-        /** Reads a saved conversation; a damaged file is reported and left exactly as it is. */
-        public Conversation load(String id) {
-            Path file = file(id);
-            if (!id.matches("[A-Za-z0-9_.-]+") || !Files.isRegularFile(file)) {
-                throw new ChatException("There is no saved conversation \"" + id + "\". See them with /list.");
+        /** What is wrong with a file, in our words: never its content (it may not be ours to show). */
+        private static final class Damaged extends Exception {
+            Damaged(String reason) {
+                super(reason, null, false, false);
             }
+        }
+
+        private static Conversation fromJson(String id, byte[] bytes) throws Damaged {
+            JsonNode root;
             try {
-                JsonNode root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
-                JsonNode messages = root.path("messages");
-                if (!messages.isArray()) {
-                    throw new IOException("it has no list of messages");
-                }
-                Conversation conversation = new Conversation(id, Instant.parse(root.path("created").asText()));
-                conversation.system(root.path("system").asText(null));
-                conversation.model(root.path("model").asText(null));
-                conversation.json(root.path("json_mode").asBoolean(false));
-                for (JsonNode node : messages) {
-                    if (!node.path("role").isTextual() || !node.path("content").isTextual()) {
-                        throw new IOException("a message lacks its role or content");
-                    }
-                    conversation.add(new Message(node.get("role").asText(), node.get("content").asText(),
-                            node.path("cut").asBoolean(false)));
-                }
-                return conversation;
-            } catch (IOException | RuntimeException e) {
-                throw new ChatException("The conversation file " + file + " is damaged (" + shorten(
-                        String.valueOf(e.getMessage()).replace('\n', ' '), 100) + "). It was left as it is.");
+                root = JSON.readTree(bytes);
+            } catch (IOException e) {
+                throw new Damaged("it is not valid JSON, or it is cut short");
             }
+            if (root == null || !root.isObject()) {
+                throw new Damaged("it is not a JSON object");
+            }
+            JsonNode messages = root.path("messages");
+            if (!messages.isArray()) {
+                throw new Damaged("it has no list of messages");
+            }
+            Instant created;
+            try {
+                created = Instant.parse(root.path("created").asText());
+            } catch (RuntimeException e) {
+                throw new Damaged("its creation time is missing or not a time");
+            }
+            Conversation conversation = new Conversation(id, created);
+            conversation.system(textOrNull(root, "system", "its instructions are not text"));
+            conversation.model(textOrNull(root, "model", "its model is not text"));
+            JsonNode json = root.path("json_mode");
+            if (!json.isMissingNode() && !json.isBoolean()) {
+                throw new Damaged("its json_mode is not true or false");
+            }
+            conversation.json(json.asBoolean(false));
+            int number = 0;
+            for (JsonNode node : messages) {
+                number++;
+                String role = node.path("role").asText("");
+                if (!node.path("role").isTextual() || !(role.equals("user") || role.equals("assistant"))) {
+                    // A "system" or any other role planted here would be sent as it is.
+                    throw new Damaged("message " + number + " is neither the user's nor the assistant's; "
+                            + "instructions belong in the \"system\" field");
+                }
+                if (!node.path("content").isTextual()) {
+                    throw new Damaged("message " + number + " has no text");
+                }
+                conversation.add(new Message(role, node.get("content").asText(), node.path("cut").asBoolean(false)));
+            }
+            return conversation;
+        }
+
+        private static String textOrNull(JsonNode root, String field, String problem) throws Damaged {
+            JsonNode node = root.path(field);
+            if (node.isMissingNode() || node.isNull()) {
+                return null;
+            }
+            if (!node.isTextual()) {
+                throw new Damaged(problem);
+            }
+            return node.asText();
         }
 
         /** The most recently saved conversation, or null when there is none. */
@@ -1367,29 +1497,50 @@ public class chat {
             return files.isEmpty() ? null : load(idOf(files.get(0)));
         }
 
-        /** "ID  title" lines, newest first. */
+        /** "ID  title" lines, newest first. Each file is read only as far as its title. */
         public List<String> list() {
             List<String> lines = new ArrayList<>();
             for (Path file : files()) {
-                String title;
-                try {
-                    title = load(idOf(file)).title(); // what /load would refuse is marked here too
-                } catch (ChatException e) {
-                    title = "(damaged file, left as it is)";
-                }
-                lines.add(idOf(file) + "  " + title);
+                lines.add(idOf(file) + "  " + titleOf(file));
             }
             return lines;
         }
 
-        /** Saved conversation files, newest first. Half-written temporary files never count. */
+        /** The "title" field, read with Jackson's streaming parser: the messages after it are never read. */
+        private static String titleOf(Path file) {
+            try {
+                long size = Files.size(file);
+                if (size > LARGEST) {
+                    return "(too large to load: " + mebibytes(size) + ", left as it is)";
+                }
+                try (JsonParser parser = JSON.getFactory().createParser(
+                        Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS))) {
+                    if (parser.nextToken() != JsonToken.START_OBJECT) {
+                        return DAMAGED;
+                    }
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        boolean title = parser.currentName().equals("title");
+                        if (parser.nextToken() == JsonToken.VALUE_STRING && title) {
+                            return shorten(parser.getText().replace('\n', ' '), 60);
+                        }
+                        parser.skipChildren();
+                    }
+                    return "(no title)";
+                }
+            } catch (IOException e) {
+                return DAMAGED;
+            }
+        }
+
+        /** Saved conversation files, newest first: plain files only (no links), never half-written temporary ones. */
         private List<Path> files() {
             if (!Files.isDirectory(folder)) {
                 return List.of();
             }
             try (Stream<Path> entries = Files.list(folder)) {
                 return entries.filter(p -> p.getFileName().toString().endsWith(".json")
-                                && !p.getFileName().toString().startsWith("."))
+                                && !p.getFileName().toString().startsWith(".")
+                                && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
                         .sorted(Comparator.comparing(ConversationStore::modified).reversed())
                         .toList();
             } catch (IOException e) {
@@ -1397,9 +1548,55 @@ public class chat {
             }
         }
 
+        /** The SHA-256 of a file as it is now, or null when there is no file. A link is never ours: "link". */
+        private static String fingerprint(Path file) throws IOException {
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                return null;
+            }
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                return "not a plain file";
+            }
+            MessageDigest digest = sha256();
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                byte[] buffer = new byte[64 * 1024];
+                for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
+                    digest.update(buffer, 0, n);
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        }
+
+        private static String sha256(byte[] bytes) {
+            return HexFormat.of().formatHex(sha256().digest(bytes));
+        }
+
+        private static MessageDigest sha256() {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JDK has SHA-256", e);
+            }
+        }
+
+        /** A file's bytes, at most LIMIT of them (it may have grown since its size was looked at). */
+        private static byte[] readAtMost(Path file, long limit) throws IOException {
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                byte[] bytes = in.readNBytes((int) limit + 1);
+                if (bytes.length > limit) {
+                    throw new IOException("it grew past " + mebibytes(limit) + " while being read");
+                }
+                return bytes;
+            }
+        }
+
+        private static String mebibytes(long bytes) {
+            double mebibytes = bytes / (1024.0 * 1024);
+            return String.format(mebibytes == Math.floor(mebibytes) ? "%.0f MiB" : "%.1f MiB", mebibytes);
+        }
+
         private static FileTime modified(Path file) {
             try {
-                return Files.getLastModifiedTime(file);
+                return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS);
             } catch (IOException e) {
                 return FileTime.fromMillis(0);
             }
@@ -1417,16 +1614,12 @@ public class chat {
      * old file in one atomic rename. Files are readable by their owner only.
      */
     static void writePrivately(Path file, String text) throws IOException {
+        writePrivately(file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static void writePrivately(Path file, byte[] bytes) throws IOException {
         Path folder = file.toAbsolutePath().getParent();
-        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-        if (!Files.isDirectory(folder)) {
-            if (posix) {
-                Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwx------")));
-            } else {
-                Files.createDirectories(folder);
-            }
-        }
+        boolean posix = createPrivateFolder(folder);
         Path temporary = folder.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
             Files.deleteIfExists(temporary);
@@ -1436,13 +1629,27 @@ public class chat {
             }
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+                channel.write(ByteBuffer.wrap(bytes));
                 channel.force(true);
             }
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temporary);
         }
+    }
+
+    /** Makes FOLDER, open to its owner only, if it is not there; says whether its file system has POSIX modes. */
+    static boolean createPrivateFolder(Path folder) throws IOException {
+        boolean posix = folder.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (!Files.isDirectory(folder)) {
+            if (posix) {
+                Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectories(folder);
+            }
+        }
+        return posix;
     }
 
     // ---------------------------------------------------------------------------------
@@ -1726,6 +1933,10 @@ public class chat {
         private long contextWindow;
         private volatile boolean answering;
         private volatile boolean stopRequested;
+        /** The last save failed: the conversation on disk is behind. */
+        private volatile boolean unsaved;
+        /** In a chat (loop), not a single question: a failed save is followed by more turns. */
+        private boolean chatting;
 
         Chat(GroqClient client, Conversation conversation, ConversationStore store, Terminal terminal,
              boolean quiet) {
@@ -1775,11 +1986,12 @@ public class chat {
         int oneShot(String prompt) {
             installStopButton();
             Reply reply = answer(prompt);
-            return reply.complete() ? 0 : stopRequested ? 130 : 1;
+            return statusIfSaved(reply.complete() ? 0 : stopRequested ? 130 : 1);
         }
 
         /** Step 4 and 7: read a message per line until the input ends, /exit or Ctrl-C. */
         int loop() {
+            chatting = true;
             installStopButton();
             // Step 4: the title.
             if (terminal.interactive) {
@@ -1796,7 +2008,7 @@ public class chat {
                 String message = readMessage(input);
                 if (message == null || message.strip().equals("/exit")) {
                     sayGoodbye();
-                    return status;
+                    return statusIfSaved(status);
                 }
                 if (message.isBlank()) {
                     continue;
@@ -2093,15 +2305,30 @@ public class chat {
             return messages.stream().mapToLong(m -> m.content().length() / 4 + 4).sum();
         }
 
+        /**
+         * Saves after each change. A failed save does not end the chat (the next may work),
+         * but a run that ends with its conversation unsaved ends with status 1.
+         */
         private void save() {
             if (store == null || conversation.messages().isEmpty()) {
                 return;
             }
             try {
-                store.save(conversation);
+                String notice = store.save(conversation);
+                if (notice != null) {
+                    terminal.note(notice);
+                }
+                unsaved = false;
             } catch (ChatException e) {
-                terminal.error(e.getMessage());
+                unsaved = true;
+                terminal.error(e.getMessage() + (chatting ? " The chat goes on; unless a later save works, it will "
+                        + "end with status 1." : ""));
             }
+        }
+
+        /** The exit status of a run that went well: 1 when its conversation could not be saved. */
+        private int statusIfSaved(int status) {
+            return status == 0 && unsaved ? 1 : status;
         }
 
         /** Speed you can see: Groq's own token count and rate, and how long the first token took. */
@@ -2131,7 +2358,7 @@ public class chat {
                         terminal.err.println();
                         sayGoodbye();
                         terminal.out.flush();
-                        System.exit(0);
+                        System.exit(statusIfSaved(0));
                     }
                 });
             } catch (IllegalArgumentException e) {
@@ -2140,7 +2367,7 @@ public class chat {
         }
 
         private void sayGoodbye() {
-            if (terminal.interactive && store != null && !conversation.messages().isEmpty()) {
+            if (terminal.interactive && store != null && !conversation.messages().isEmpty() && !unsaved) {
                 terminal.note("Saved as " + conversation.id() + ". Continue it with: ./jbang chat -c");
             }
         }
@@ -2230,6 +2457,13 @@ public class chat {
         }
         if (e instanceof InterruptedIOException) {
             return "timed out";
+        }
+        if (e instanceof FileSystemException f && f.getReason() == null) {
+            // The JDK's message is then only the file's name: say what happened to it.
+            String what = e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileAlreadyExistsException ? "a file is in the way"
+                    : e instanceof NoSuchFileException ? "it does not exist" : "it failed";
+            return what + ": " + f.getFile();
         }
         if (e instanceof EOFException || e.getMessage() == null) {
             return "the server closed the connection";
