@@ -817,14 +817,17 @@ public class chat {
         }
     }
 
-    /** A failure the user can act on, already worded for them. */
+    /**
+     * A failure the user can act on, already worded for them. The sentence is all there is
+     * to show, so it keeps no stack trace: a notebook cell that fails with one shows one line.
+     */
     public static final class ChatException extends RuntimeException {
         public final int exitCode;
         /** The server's error code when there is one, e.g. "context_length_exceeded". */
         public final String code;
 
         public ChatException(String sentence, int exitCode, String code) {
-            super(sentence);
+            super(sentence, null, false, false);
             this.exitCode = exitCode;
             this.code = code;
         }
