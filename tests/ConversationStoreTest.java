@@ -350,7 +350,8 @@ class ConversationStoreTest {
         ChatException error = assertThrows(ChatException.class, () -> new ConversationStore(home).load("planted"));
 
         assertEquals("The conversation file " + file + " is damaged (message 2 is neither the user's nor the "
-                + "assistant's; instructions belong in the \"system\" field). It was left as it is.", error.getMessage());
+                + "assistant's; instructions belong in the \"system\" field). It was left as it is.",
+                error.getMessage());
     }
 
     @Test
@@ -390,8 +391,8 @@ class ConversationStoreTest {
         // A link to a file elsewhere, even one that reads as a conversation, like /etc/shadow might to an attacker.
         Path elsewhere = Files.writeString(home.resolve("elsewhere.txt"), "{\"created\": \"2026-01-01T12:00:00Z\", "
                 + "\"title\": \"root secret\", \"messages\": [{\"role\": \"user\", \"content\": \"root:x:0:0\"}]}");
-        Path link = Files.createSymbolicLink(Files.createDirectories(home.resolve("conversations")).resolve("link.json"),
-                elsewhere);
+        Path folder = Files.createDirectories(home.resolve("conversations"));
+        Path link = Files.createSymbolicLink(folder.resolve("link.json"), elsewhere);
         ConversationStore store = new ConversationStore(home);
 
         ChatException error = assertThrows(ChatException.class, () -> store.load("link"));

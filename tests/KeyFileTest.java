@@ -3,6 +3,7 @@ package bnagpt;
 import static bnagpt.GroqResponses.error;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -105,7 +107,8 @@ class KeyFileTest {
                 "GROQ_BASE_URL", server.url("/v1").toString()));
         new GroqClient(config).stream(List.of(Message.user("Hi")), text -> { });
 
-        RecordedRequest request = server.takeRequest();
+        RecordedRequest request = server.takeRequest(10, TimeUnit.SECONDS);
+        assertNotNull(request, "no request came");
         assertNull(config.apiKey());
         assertNull(request.getHeaders().get("Authorization"), request.getHeaders().toString());
     }

@@ -3,6 +3,7 @@ package bnagpt;
 import static bnagpt.GroqResponses.error;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -53,7 +55,8 @@ class KeyPromptTest {
         String key = ask(GOOD_KEY);
 
         assertEquals(GOOD_KEY, key);
-        RecordedRequest check = server.takeRequest();
+        RecordedRequest check = server.takeRequest(10, TimeUnit.SECONDS);
+        assertNotNull(check, "the key was not checked");
         assertEquals("/openai/v1/models", check.getUrl().encodedPath());
         assertEquals("Bearer " + GOOD_KEY, check.getHeaders().get("Authorization"));
         assertEquals(GOOD_KEY + "\n", Files.readString(home.resolve("key")));
