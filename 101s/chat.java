@@ -72,14 +72,23 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -87,11 +96,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import okhttp3.Call;
@@ -164,8 +176,14 @@ public class chat {
      * Step 3.1: where to send requests, with which key and model.
      * The key comes from the environment, or from the key file you chose to keep
      * (see KeyFile). Never from a flag: that would show it in the process list.
+     * {@code keyFile} is set when the key is (or would be) the key file's: that key is for
+     * Groq's URL only, and is never sent to another server.
      */
-    public record Config(String apiKey, String baseUrl, String model) {
+    public record Config(String apiKey, String baseUrl, String model, Path keyFile) {
+
+        public Config(String apiKey, String baseUrl, String model) {
+            this(apiKey, baseUrl, model, null);
+        }
 
         public static Config fromEnvironment() {
             return fromEnvironment(System.getenv());
@@ -173,35 +191,74 @@ public class chat {
 
         public static Config fromEnvironment(Map<String, String> env) {
             String key = blankToNull(env.get("GROQ_API_KEY"));
-            if (key == null) {
-                key = KeyFile.read(home(env));
+            String baseUrl = orDefault(env.get("GROQ_BASE_URL"), GROQ_URL);
+            String model = orDefault(env.get("GROQ_MODEL"), DEFAULT_MODEL);
+            if (key != null) {
+                return new Config(key, baseUrl, model);
             }
-            return new Config(key, orDefault(env.get("GROQ_BASE_URL"), GROQ_URL),
-                    orDefault(env.get("GROQ_MODEL"), DEFAULT_MODEL));
+            return new Config(null, baseUrl, model, KeyFile.path(home(env))).withBaseUrl(baseUrl);
         }
 
         public Config withModel(String newModel) {
-            return new Config(apiKey, baseUrl, newModel);
+            return new Config(apiKey, baseUrl, newModel, keyFile);
         }
 
+        /** Another server. The key file's key goes with Groq's URL only: it is read for Groq, dropped for others. */
         public Config withBaseUrl(String newBaseUrl) {
-            return new Config(apiKey, newBaseUrl, model);
+            if (keyFile == null) {
+                return new Config(apiKey, newBaseUrl, model, null);
+            }
+            String key = !isGroq(newBaseUrl) ? null : apiKey != null ? apiKey : KeyFile.read(keyFile);
+            return new Config(key, newBaseUrl, model, keyFile);
         }
 
         public Config withApiKey(String newKey) {
-            return new Config(newKey, baseUrl, model);
+            return new Config(newKey, baseUrl, model, keyFile);
         }
 
         boolean isGroq() {
-            return baseUrl.startsWith("https://api.groq.com");
+            return isGroq(baseUrl);
+        }
+
+        /** Groq's own server: https and the host api.groq.com, not a look-alike such as api.groq.com.example. */
+        static boolean isGroq(String url) {
+            HttpUrl parsed = HttpUrl.parse(url);
+            return parsed != null && parsed.isHttps() && parsed.host().equals("api.groq.com");
+        }
+
+        /** Where the key came from, for sentences: "GROQ_API_KEY" or "the key file /home/you/.bnagpt/key". */
+        String keySource() {
+            return keyFile == null ? "GROQ_API_KEY" : "the key file " + keyFile;
+        }
+
+        /** The server's address as sentences show it: without a user name and password written into it. */
+        public String shownBaseUrl() {
+            return withoutPassword(baseUrl);
+        }
+
+        /**
+         * A key travels in an HTTP header, which holds printable ASCII only. A line break or a
+         * letter like "é" is a copy-and-paste accident; say so rather than fail in OkHttp.
+         */
+        void checkKeyCharacters() {
+            if (apiKey != null && !apiKey.chars().allMatch(c -> c > ' ' && c < 127)) {
+                throw new ChatException("The API key in " + keySource() + " has a character no key has (a line "
+                        + "break, a space, or a letter outside plain ASCII). Copy it again from "
+                        + "https://console.groq.com/keys.", 2);
+            }
         }
 
         /** Never print the key, not even by accident in a log of this record. */
         @Override
         public String toString() {
-            return "Config[baseUrl=" + baseUrl + ", model=" + model
+            return "Config[baseUrl=" + shownBaseUrl() + ", model=" + model
                     + ", apiKey=" + (apiKey == null ? "none" : "set") + "]";
         }
+    }
+
+    /** A web address without the "user:password@" that may be written into it: what sentences show. */
+    static String withoutPassword(String url) {
+        return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*:/+)?[^/?#]*@", "$1");
     }
 
     /** Where bnaGPT keeps your conversations (and your key, if you let it): $BNAGPT_HOME or ~/.bnagpt. */
@@ -900,14 +957,17 @@ public class chat {
         }
     }
 
-    /** A failure the user can act on, already worded for them. */
+    /**
+     * A failure the user can act on, already worded for them. The sentence is all there is
+     * to show, so it keeps no stack trace: a notebook cell that fails with one shows one line.
+     */
     public static final class ChatException extends RuntimeException {
         public final int exitCode;
         /** The server's error code when there is one, e.g. "context_length_exceeded". */
         public final String code;
 
         public ChatException(String sentence, int exitCode, String code) {
-            super(sentence);
+            super(sentence, null, false, false);
             this.exitCode = exitCode;
             this.code = code;
         }
@@ -974,6 +1034,7 @@ public class chat {
                           export GROQ_API_KEY=...    (in your shell, or your shell's profile)
                         No key? Run the local server instead: see "Offline" in README.md.""");
             }
+            config.checkKeyCharacters();
             this.config = config;
             this.http = http;
             this.retryPolicy = retryPolicy;
@@ -1010,7 +1071,7 @@ public class chat {
                     .post(RequestBody.create(body.toString(), JSON_TYPE))
                     .build();
             cancelled = false;
-            try (Watchdog watchdog = new Watchdog(limits, config.baseUrl())) {
+            try (Watchdog watchdog = new Watchdog(limits, config.shownBaseUrl())) {
                 return send(request, listener, watchdog);
             }
         }
@@ -1038,7 +1099,7 @@ public class chat {
                     // A protocol error (a redirect loop, a server not speaking HTTP) would only happen again.
                     if (attempt < retryPolicy.maxRetries() && !(e instanceof ProtocolException)
                             && watchdog.leavesTimeFor(wait)) {
-                        pauseBeforeRetry(listener, "Could not reach " + config.baseUrl() + " (" + describe(e) + ").",
+                        pauseBeforeRetry(listener, "Could not reach " + config.shownBaseUrl() + " (" + describe(e) + ").",
                                 wait);
                         continue;
                     }
@@ -1070,7 +1131,7 @@ public class chat {
                     }
                     Duration wait = retryPolicy.backoff(attempt);
                     if (attempt >= retryPolicy.maxRetries() || !watchdog.leavesTimeFor(wait)) {
-                        throw new ChatException("The connection to " + config.baseUrl() + " broke before the "
+                        throw new ChatException("The connection to " + config.shownBaseUrl() + " broke before the "
                                 + "answer started, " + (attempt + 1) + (attempt == 0 ? " time" : " times")
                                 + ". Try again in a minute.");
                     }
@@ -1171,7 +1232,7 @@ public class chat {
 
         /** A 200 with a web page: a captive portal (hotel or café Wi-Fi), or a base URL that is not an API. */
         private ChatException webPage() {
-            return new ChatException("The server at " + config.baseUrl() + " answered with a web page, not with "
+            return new ChatException("The server at " + config.shownBaseUrl() + " answered with a web page, not with "
                     + "Groq's API. On a hotel, train or café network, open a browser and log in first; otherwise "
                     + "check GROQ_BASE_URL (for Groq it is " + GROQ_URL + ").");
         }
@@ -1208,13 +1269,13 @@ public class chat {
             try {
                 byte[] body = readAtMost(response, limits.maxEventBytes());
                 if (body.length > limits.maxEventBytes()) {
-                    throw new ChatException("The server at " + config.baseUrl() + " sent an answer of more than "
+                    throw new ChatException("The server at " + config.shownBaseUrl() + " sent an answer of more than "
                             + mebibytes(limits.maxEventBytes()) + ", more than any chat answer needs; it was not "
                             + "read.");
                 }
                 answer = JSON.readTree(body);
             } catch (JsonProcessingException e) {
-                throw new ChatException("The server at " + config.baseUrl() + " answered with JSON that could not be "
+                throw new ChatException("The server at " + config.shownBaseUrl() + " answered with JSON that could not be "
                         + "read. Check GROQ_BASE_URL: it must point at an OpenAI-compatible API.");
             } catch (IOException e) {
                 throw unreachable(e);
@@ -1224,7 +1285,7 @@ public class chat {
             }
             JsonNode choice = answer.path("choices").path(0);
             if (!choice.isObject()) {
-                throw new ChatException("The server at " + config.baseUrl() + " answered with JSON that is not a "
+                throw new ChatException("The server at " + config.shownBaseUrl() + " answered with JSON that is not a "
                         + "chat answer: " + shorten(redact(answer.toString())) + " Check GROQ_BASE_URL.");
             }
             JsonNode message = choice.path("message");
@@ -1305,7 +1366,7 @@ public class chat {
                 }
                 byte[] body = readAtMost(response, limits.maxEventBytes());
                 if (body.length > limits.maxEventBytes()) {
-                    throw new ChatException("The server at " + config.baseUrl() + " sent a list of models of more "
+                    throw new ChatException("The server at " + config.shownBaseUrl() + " sent a list of models of more "
                             + "than " + mebibytes(limits.maxEventBytes()) + "; it was not read. Check GROQ_BASE_URL.");
                 }
                 JsonNode list;
@@ -1336,7 +1397,7 @@ public class chat {
             if (text.startsWith("<")) {
                 return webPage();
             }
-            return new ChatException("The server at " + config.baseUrl() + " answered GET /models with something "
+            return new ChatException("The server at " + config.shownBaseUrl() + " answered GET /models with something "
                     + "that is not a list of models: " + shorten(redact(text)) + " Check GROQ_BASE_URL.");
         }
 
@@ -1438,7 +1499,7 @@ public class chat {
             String base = config.baseUrl().endsWith("/") ? config.baseUrl() : config.baseUrl() + "/";
             HttpUrl url = HttpUrl.parse(base + path);
             if (url == null) {
-                throw new ChatException("\"" + config.baseUrl() + "\" is not a web address. "
+                throw new ChatException("\"" + config.shownBaseUrl() + "\" is not a web address. "
                         + "Set GROQ_BASE_URL (or --base-url) to something like " + GROQ_URL + ".", 2);
             }
             return url;
@@ -1505,8 +1566,10 @@ public class chat {
             message = shorten(redact(message), 300); // the server's words, bounded like all text from outside
             String model = config.model();
             if (status == 401) {
-                return new ChatException("The server rejected the API key (401). Check GROQ_API_KEY, or create "
-                        + "a new key at https://console.groq.com/keys.");
+                return new ChatException("The server rejected the API key (401), which came from "
+                        + config.keySource() + ". Check it, or create a new key at https://console.groq.com/keys"
+                        + (config.keyFile() == null ? " and export it again." : " and delete " + config.keyFile()
+                                + " to be asked for it."), 1, "invalid_api_key");
             }
             if (code.equals("model_decommissioned")) {
                 return new ChatException("The model \"" + model + "\" has been retired by Groq."
@@ -1514,12 +1577,12 @@ public class chat {
                         + "default (without it: " + DEFAULT_MODEL + ").", 1, "model_decommissioned");
             }
             if (code.equals("model_not_found") || (status == 404 && message.contains(model))) {
-                return new ChatException("The model \"" + model + "\" does not exist at " + config.baseUrl()
+                return new ChatException("The model \"" + model + "\" does not exist at " + config.shownBaseUrl()
                         + ", or your key may not use it." + modelsToPick(offerModels)
                         + " Pick one with -m NAME, or set GROQ_MODEL to change your default.", 1, "model_not_found");
             }
             if (status == 404) {
-                return new ChatException("Nothing answers at " + config.baseUrl() + " (404). Check GROQ_BASE_URL: "
+                return new ChatException("Nothing answers at " + config.shownBaseUrl() + " (404). Check GROQ_BASE_URL: "
                         + "for Groq it is " + GROQ_URL + "; most other servers end in /v1.");
             }
             if (code.equals("context_length_exceeded") || status == 413) {
@@ -1567,14 +1630,14 @@ public class chat {
 
         private ChatException unreachable(IOException e) {
             if (e instanceof ProtocolException && String.valueOf(e.getMessage()).startsWith("Too many follow-up")) {
-                return new ChatException("The server at " + config.baseUrl() + " sends the request round in a circle "
+                return new ChatException("The server at " + config.shownBaseUrl() + " sends the request round in a circle "
                         + "of redirects (more than 20). Check GROQ_BASE_URL: for Groq it is " + GROQ_URL + ".");
             }
             if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {
-                return new ChatException("No answer from " + config.baseUrl() + " in time. The server may be "
+                return new ChatException("No answer from " + config.shownBaseUrl() + " in time. The server may be "
                         + "overloaded; try again.");
             }
-            return new ChatException("Could not reach " + config.baseUrl() + " (" + describe(e) + "). Check your "
+            return new ChatException("Could not reach " + config.shownBaseUrl() + " (" + describe(e) + "). Check your "
                     + "network connection and GROQ_BASE_URL.");
         }
 
@@ -1592,8 +1655,10 @@ public class chat {
 
     /** A conversation: its messages, plus the instructions and settings that go with it. */
     public static final class Conversation {
-        private final String id;
+        private String id;
         private final Instant created;
+        /** The SHA-256 of its file as this conversation last read or wrote it; null before. See ConversationStore. */
+        private String savedFingerprint;
         private final List<Message> messages = new ArrayList<>();
         private String system;
         private String model;
@@ -1627,6 +1692,12 @@ public class chat {
             messages.add(message);
         }
 
+        /** Goes on under a new id: what a save does when another chat changed this one's file. */
+        void branch() {
+            id = newId();
+            savedFingerprint = null;
+        }
+
         /** Forgets the last message: used when a question could not be sent at all. */
         void removeLast() {
             messages.remove(messages.size() - 1);
@@ -1642,9 +1713,22 @@ public class chat {
     // ---------------------------------------------------------------------------------
     // Saved conversations (beyond Part 0): one readable JSON file per conversation in
     // $BNAGPT_HOME/conversations, rewritten after every answer.
+    //
+    // The files are the user's, but anything may end up in that folder, so a file is read
+    // with care: links are not followed, files over 16 MiB are not loaded, /list reads only
+    // as far as the title, and a loaded file must have the shape we write (roles "user" and
+    // "assistant" only). Sentences about a damaged file never quote it.
+    //
+    // Two chats may continue one conversation. Each remembers the file as it read it (a
+    // SHA-256); a save that finds the file changed since keeps the other chat's file as it
+    // is, and goes on under a new id.
     // ---------------------------------------------------------------------------------
 
     public static final class ConversationStore {
+        /** Larger files are "too large" and never loaded: 16 MiB is some 4 million tokens, past any model. */
+        static final long LARGEST = 16L << 20;
+        private static final String DAMAGED = "(damaged file, left as it is)";
+
         private final Path folder;
 
         public ConversationStore(Path home) {
@@ -1655,11 +1739,53 @@ public class chat {
             return folder.resolve(id + ".json");
         }
 
-        /** Writes the conversation. The API key is never part of it. */
-        public void save(Conversation conversation) {
+        /**
+         * Writes the conversation (never the API key). Returns a line to show when it went on
+         * under a new id because another chat had saved it meanwhile; otherwise null.
+         */
+        public String save(Conversation conversation) {
+            try {
+                // One save at a time, in this program (a lock) and between programs (a lock file),
+                // so that no other save slips in between the check and the write.
+                synchronized (ConversationStore.class) {
+                    boolean posix = createPrivateFolder(folder);
+                    Path lockPath = folder.resolveSibling("conversations.lock");
+                    if (posix && !Files.exists(lockPath)) {
+                        Files.createFile(lockPath, PosixFilePermissions.asFileAttribute(
+                                PosixFilePermissions.fromString("rw-------")));
+                    }
+                    try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
+                        return saveLocked(conversation);
+                    }
+                }
+            } catch (IOException e) {
+                throw new ChatException("Could not save the conversation in " + folder + " (" + describe(e)
+                        + "), so it is not saved.");
+            }
+        }
+
+        private String saveLocked(Conversation conversation) throws IOException {
+            String notice = null;
+            String onDisk = fingerprint(file(conversation.id()));
+            if (onDisk != null && !onDisk.equals(conversation.savedFingerprint)) {
+                String first = conversation.id();
+                do {
+                    conversation.branch();
+                } while (Files.exists(file(conversation.id()), LinkOption.NOFOLLOW_LINKS));
+                notice = "Another chat saved conversation " + first + " after this one read it. Both are kept: "
+                        + first + " as the other chat left it, and this chat as " + conversation.id() + ".";
+            }
+            byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(conversation));
+            writePrivately(file(conversation.id()), bytes);
+            conversation.savedFingerprint = sha256(bytes);
+            return notice;
+        }
+
+        private static ObjectNode toJson(Conversation conversation) {
             ObjectNode root = JSON.createObjectNode();
             root.put("id", conversation.id());
-            root.put("title", conversation.title());
+            root.put("title", conversation.title()); // near the start: /list reads no further
             root.put("created", conversation.created.toString());
             root.put("updated", Instant.now().toString());
             root.put("model", conversation.model());
@@ -1674,42 +1800,100 @@ public class chat {
                     node.put("cut", true);
                 }
             }
+            return root;
+        }
+
+        /** Reads a saved conversation; a damaged file is reported, without quoting it, and left exactly as it is. */
+        public Conversation load(String id) {
+            Path file = file(id);
+            if (!id.matches("[A-Za-z0-9_.-]+") || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new ChatException("There is no saved conversation \"" + id + "\". See them with /list.");
+            }
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new ChatException("The conversation file " + file + " is a link or not a plain file, so it was "
+                        + "not read. Saved conversations are plain files.");
+            }
+            byte[] bytes;
             try {
-                writePrivately(file(conversation.id()), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+                if (Files.size(file) > LARGEST) {
+                    throw new ChatException("The conversation file " + file + " is too large to load (" + mebibytes(
+                            Files.size(file)) + "; the limit is " + mebibytes(LARGEST) + "). It was left as it is.");
+                }
+                bytes = readAtMost(file, LARGEST);
             } catch (IOException e) {
-                throw new ChatException("Could not save the conversation in " + folder + " (" + describe(e)
-                        + "). Your chat goes on, but this conversation is not saved.");
+                throw new ChatException("Could not read the conversation file " + file + " (" + describe(e) + ").");
+            }
+            try {
+                Conversation conversation = fromJson(id, bytes);
+                conversation.savedFingerprint = sha256(bytes);
+                return conversation;
+            } catch (Damaged e) {
+                throw new ChatException("The conversation file " + file + " is damaged (" + e.getMessage()
+                        + "). It was left as it is.");
             }
         }
 
-        /** Reads a saved conversation; a damaged file is reported and left exactly as it is. */
-        public Conversation load(String id) {
-            Path file = file(id);
-            if (!id.matches("[A-Za-z0-9_.-]+") || !Files.isRegularFile(file)) {
-                throw new ChatException("There is no saved conversation \"" + id + "\". See them with /list.");
+        /** What is wrong with a file, in our words: never its content (it may not be ours to show). */
+        private static final class Damaged extends Exception {
+            Damaged(String reason) {
+                super(reason, null, false, false);
             }
+        }
+
+        private static Conversation fromJson(String id, byte[] bytes) throws Damaged {
+            JsonNode root;
             try {
-                JsonNode root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
-                JsonNode messages = root.path("messages");
-                if (!messages.isArray()) {
-                    throw new IOException("it has no list of messages");
-                }
-                Conversation conversation = new Conversation(id, Instant.parse(root.path("created").asText()));
-                conversation.system(root.path("system").asText(null));
-                conversation.model(root.path("model").asText(null));
-                conversation.json(root.path("json_mode").asBoolean(false));
-                for (JsonNode node : messages) {
-                    if (!node.path("role").isTextual() || !node.path("content").isTextual()) {
-                        throw new IOException("a message lacks its role or content");
-                    }
-                    conversation.add(new Message(node.get("role").asText(), node.get("content").asText(),
-                            node.path("cut").asBoolean(false)));
-                }
-                return conversation;
-            } catch (IOException | RuntimeException e) {
-                throw new ChatException("The conversation file " + file + " is damaged (" + shorten(
-                        String.valueOf(e.getMessage()).replace('\n', ' '), 100) + "). It was left as it is.");
+                root = JSON.readTree(bytes);
+            } catch (IOException e) {
+                throw new Damaged("it is not valid JSON, or it is cut short");
             }
+            if (root == null || !root.isObject()) {
+                throw new Damaged("it is not a JSON object");
+            }
+            JsonNode messages = root.path("messages");
+            if (!messages.isArray()) {
+                throw new Damaged("it has no list of messages");
+            }
+            Instant created;
+            try {
+                created = Instant.parse(root.path("created").asText());
+            } catch (RuntimeException e) {
+                throw new Damaged("its creation time is missing or not a time");
+            }
+            Conversation conversation = new Conversation(id, created);
+            conversation.system(textOrNull(root, "system", "its instructions are not text"));
+            conversation.model(textOrNull(root, "model", "its model is not text"));
+            JsonNode json = root.path("json_mode");
+            if (!json.isMissingNode() && !json.isBoolean()) {
+                throw new Damaged("its json_mode is not true or false");
+            }
+            conversation.json(json.asBoolean(false));
+            int number = 0;
+            for (JsonNode node : messages) {
+                number++;
+                String role = node.path("role").asText("");
+                if (!node.path("role").isTextual() || !(role.equals("user") || role.equals("assistant"))) {
+                    // A "system" or any other role planted here would be sent as it is.
+                    throw new Damaged("message " + number + " is neither the user's nor the assistant's; "
+                            + "instructions belong in the \"system\" field");
+                }
+                if (!node.path("content").isTextual()) {
+                    throw new Damaged("message " + number + " has no text");
+                }
+                conversation.add(new Message(role, node.get("content").asText(), node.path("cut").asBoolean(false)));
+            }
+            return conversation;
+        }
+
+        private static String textOrNull(JsonNode root, String field, String problem) throws Damaged {
+            JsonNode node = root.path(field);
+            if (node.isMissingNode() || node.isNull()) {
+                return null;
+            }
+            if (!node.isTextual()) {
+                throw new Damaged(problem);
+            }
+            return node.asText();
         }
 
         /** The most recently saved conversation, or null when there is none. */
@@ -1718,29 +1902,50 @@ public class chat {
             return files.isEmpty() ? null : load(idOf(files.get(0)));
         }
 
-        /** "ID  title" lines, newest first. */
+        /** "ID  title" lines, newest first. Each file is read only as far as its title. */
         public List<String> list() {
             List<String> lines = new ArrayList<>();
             for (Path file : files()) {
-                String title;
-                try {
-                    title = load(idOf(file)).title(); // what /load would refuse is marked here too
-                } catch (ChatException e) {
-                    title = "(damaged file, left as it is)";
-                }
-                lines.add(idOf(file) + "  " + title);
+                lines.add(idOf(file) + "  " + titleOf(file));
             }
             return lines;
         }
 
-        /** Saved conversation files, newest first. Half-written temporary files never count. */
+        /** The "title" field, read with Jackson's streaming parser: the messages after it are never read. */
+        private static String titleOf(Path file) {
+            try {
+                long size = Files.size(file);
+                if (size > LARGEST) {
+                    return "(too large to load: " + mebibytes(size) + ", left as it is)";
+                }
+                try (JsonParser parser = JSON.getFactory().createParser(
+                        Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS))) {
+                    if (parser.nextToken() != JsonToken.START_OBJECT) {
+                        return DAMAGED;
+                    }
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        boolean title = parser.currentName().equals("title");
+                        if (parser.nextToken() == JsonToken.VALUE_STRING && title) {
+                            return shorten(parser.getText().replace('\n', ' '), 60);
+                        }
+                        parser.skipChildren();
+                    }
+                    return "(no title)";
+                }
+            } catch (IOException e) {
+                return DAMAGED;
+            }
+        }
+
+        /** Saved conversation files, newest first: plain files only (no links), never half-written temporary ones. */
         private List<Path> files() {
             if (!Files.isDirectory(folder)) {
                 return List.of();
             }
             try (Stream<Path> entries = Files.list(folder)) {
                 return entries.filter(p -> p.getFileName().toString().endsWith(".json")
-                                && !p.getFileName().toString().startsWith("."))
+                                && !p.getFileName().toString().startsWith(".")
+                                && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
                         .sorted(Comparator.comparing(ConversationStore::modified).reversed())
                         .toList();
             } catch (IOException e) {
@@ -1748,9 +1953,55 @@ public class chat {
             }
         }
 
+        /** The SHA-256 of a file as it is now, or null when there is no file. A link is never ours: "link". */
+        private static String fingerprint(Path file) throws IOException {
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                return null;
+            }
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                return "not a plain file";
+            }
+            MessageDigest digest = sha256();
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                byte[] buffer = new byte[64 * 1024];
+                for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
+                    digest.update(buffer, 0, n);
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        }
+
+        private static String sha256(byte[] bytes) {
+            return HexFormat.of().formatHex(sha256().digest(bytes));
+        }
+
+        private static MessageDigest sha256() {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JDK has SHA-256", e);
+            }
+        }
+
+        /** A file's bytes, at most LIMIT of them (it may have grown since its size was looked at). */
+        private static byte[] readAtMost(Path file, long limit) throws IOException {
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                byte[] bytes = in.readNBytes((int) limit + 1);
+                if (bytes.length > limit) {
+                    throw new IOException("it grew past " + mebibytes(limit) + " while being read");
+                }
+                return bytes;
+            }
+        }
+
+        private static String mebibytes(long bytes) {
+            double mebibytes = bytes / (1024.0 * 1024);
+            return String.format(mebibytes == Math.floor(mebibytes) ? "%.0f MiB" : "%.1f MiB", mebibytes);
+        }
+
         private static FileTime modified(Path file) {
             try {
-                return Files.getLastModifiedTime(file);
+                return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS);
             } catch (IOException e) {
                 return FileTime.fromMillis(0);
             }
@@ -1768,16 +2019,12 @@ public class chat {
      * old file in one atomic rename. Files are readable by their owner only.
      */
     static void writePrivately(Path file, String text) throws IOException {
+        writePrivately(file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static void writePrivately(Path file, byte[] bytes) throws IOException {
         Path folder = file.toAbsolutePath().getParent();
-        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-        if (!Files.isDirectory(folder)) {
-            if (posix) {
-                Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwx------")));
-            } else {
-                Files.createDirectories(folder);
-            }
-        }
+        boolean posix = createPrivateFolder(folder);
         Path temporary = folder.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
             Files.deleteIfExists(temporary);
@@ -1787,13 +2034,27 @@ public class chat {
             }
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+                channel.write(ByteBuffer.wrap(bytes));
                 channel.force(true);
             }
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temporary);
         }
+    }
+
+    /** Makes FOLDER, open to its owner only, if it is not there; says whether its file system has POSIX modes. */
+    static boolean createPrivateFolder(Path folder) throws IOException {
+        boolean posix = folder.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (!Files.isDirectory(folder)) {
+            if (posix) {
+                Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectories(folder);
+            }
+        }
+        return posix;
     }
 
     // ---------------------------------------------------------------------------------
@@ -1882,37 +2143,99 @@ public class chat {
     // ---------------------------------------------------------------------------------
 
     static final class KeyFile {
+        /** Groq's keys: "gsk_" and some fifty letters and digits. Anything else pasted is a slip. */
+        private static final Pattern SHAPE = Pattern.compile("gsk_[A-Za-z0-9_-]{20,200}");
+        /** A key is under a hundred bytes; a bigger file is something else. */
+        private static final long LONGEST = 1024;
+
         static Path path(Path home) {
             return home.resolve("key");
         }
 
-        static String read(Path home) {
-            try {
-                Path file = path(home);
-                return Files.isRegularFile(file) ? blankToNull(Files.readString(file, StandardCharsets.UTF_8)) : null;
-            } catch (IOException e) {
+        /**
+         * The key kept in FILE, or null when there is none. Like ssh with a private key, a
+         * file that other users of the machine can read (or write) is refused: the key in
+         * it may be theirs to use already.
+         */
+        static String read(Path file) {
+            if (!Files.exists(file)) {
                 return null;
+            }
+            try {
+                if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                    Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+                    if (!Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)
+                            .containsAll(permissions)) {
+                        throw new ChatException("Your key file " + file + " is open to other users of this machine ("
+                                + PosixFilePermissions.toString(permissions) + "), so it was not used. Make it "
+                                + "yours alone with: chmod 600 " + file);
+                    }
+                }
+                if (Files.size(file) > LONGEST) {
+                    throw new ChatException("Your key file " + file + " holds more than a key (" + Files.size(file)
+                            + " bytes). Put your key alone in it, or delete it to be asked for the key.");
+                }
+                return blankToNull(Files.readString(file, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new ChatException("Could not read your key file " + file + " (" + describe(e) + ").");
             }
         }
 
+        /** On a terminal, with no key yet: asks for it, checks it with Groq, and keeps it if you agree to. */
         static String askAndRemember(Path home, Terminal terminal) {
+            return askAndRemember(home, GROQ_URL, terminal, () -> System.console().readPassword());
+        }
+
+        /**
+         * Asks for the key (up to three times), without showing what is typed. A key is kept
+         * in $BNAGPT_HOME/key only once it has the shape of a Groq key and BASE_URL accepted
+         * it for GET /models; a key that could not be checked serves this run only.
+         */
+        static String askAndRemember(Path home, String baseUrl, Terminal terminal, Supplier<char[]> readPassword) {
             terminal.note("No Groq API key yet. Get a free one at https://console.groq.com/keys");
-            terminal.err.print("Paste it here (it will not show), or press Enter to quit: ");
-            terminal.err.flush();
-            char[] typed = System.console().readPassword();
-            String key = typed == null ? null : blankToNull(new String(typed));
-            if (key == null) {
-                throw new ChatException("No key, no chat. Set GROQ_API_KEY, or run the local server: see "
-                        + "\"Offline\" in README.md.");
+            for (int tries = 1; ; tries++) {
+                terminal.err.print("Paste it here (it will not show), or press Enter to quit: ");
+                terminal.err.flush();
+                char[] typed = readPassword.get();
+                String key = typed == null ? null : blankToNull(new String(typed));
+                if (key == null) {
+                    throw new ChatException("No key, no chat. Set GROQ_API_KEY, or run the local server: see "
+                            + "\"Offline\" in README.md.");
+                }
+                if (!SHAPE.matcher(key).matches()) {
+                    terminal.error("That is not a Groq key: they start with gsk_, then some fifty letters and digits. "
+                            + "Nothing was sent or kept.");
+                } else {
+                    try {
+                        new GroqClient(new Config(key, baseUrl, DEFAULT_MODEL)).models();
+                        keep(home, key, terminal);
+                        return key;
+                    } catch (ChatException e) {
+                        if (!"invalid_api_key".equals(e.code)) {
+                            terminal.error("Could not check the key: " + e.getMessage() + " It serves this run only, "
+                                    + "and was not kept.");
+                            return key;
+                        }
+                        terminal.error("Groq did not accept that key (401): it may be mistyped, or revoked. "
+                                + "It was not kept.");
+                    }
+                }
+                if (tries == 3) {
+                    throw new ChatException("No key was kept after three tries. Copy yours from "
+                            + "https://console.groq.com/keys, then run the chat again.");
+                }
             }
+        }
+
+        private static void keep(Path home, String key, Terminal terminal) {
             try {
                 writePrivately(path(home), key + "\n");
-                terminal.note("Kept in " + path(home) + ", readable only by you. GROQ_API_KEY, when set, wins.");
+                terminal.note("Groq accepted the key. Kept in " + path(home) + ", readable only by you. "
+                        + "GROQ_API_KEY, when set, wins.");
             } catch (IOException e) {
                 terminal.error("Could not keep the key in " + path(home) + " (" + describe(e)
                         + "); it is used for this session only.");
             }
-            return key;
         }
     }
 
@@ -2218,6 +2541,10 @@ public class chat {
         private volatile boolean stopRequested;
         /** Where Up and Ctrl-R find earlier messages, $BNAGPT_HOME/history; null: kept in memory only. */
         private Path history;
+        /** The last save failed: the conversation on disk is behind. */
+        private volatile boolean unsaved;
+        /** In a chat (loop), not a single question: a failed save is followed by more turns. */
+        private boolean chatting;
 
         Chat(GroqClient client, Conversation conversation, ConversationStore store, Terminal terminal,
              boolean quiet) {
@@ -2295,11 +2622,12 @@ public class chat {
         int oneShot(String prompt) {
             installStopButton();
             Reply reply = answer(prompt);
-            return reply.complete() ? 0 : stopRequested ? 130 : 1;
+            return statusIfSaved(reply.complete() ? 0 : stopRequested ? 130 : 1);
         }
 
         /** Step 4 and 7: read a message per line until the input ends, /exit or Ctrl-C. */
         int loop() {
+            chatting = true;
             // On a terminal, JLine edits the line (arrows, history, Ctrl-R). It is built
             // before the stop button is installed: building it resets Ctrl-C's handler.
             try (Lines input = terminal.interactive ? LineEditor.open(history, terminal) : new PlainLines(terminal)) {
@@ -2318,7 +2646,7 @@ public class chat {
                     String message = readMessage(input);
                     if (message == null || message.strip().equals("/exit")) {
                         sayGoodbye();
-                        return status;
+                        return statusIfSaved(status);
                     }
                     if (message.isBlank()) {
                         continue;
@@ -2620,15 +2948,30 @@ public class chat {
             return messages.stream().mapToLong(m -> m.content().length() / 4 + 4).sum();
         }
 
+        /**
+         * Saves after each change. A failed save does not end the chat (the next may work),
+         * but a run that ends with its conversation unsaved ends with status 1.
+         */
         private void save() {
             if (store == null || conversation.messages().isEmpty()) {
                 return;
             }
             try {
-                store.save(conversation);
+                String notice = store.save(conversation);
+                if (notice != null) {
+                    terminal.note(notice);
+                }
+                unsaved = false;
             } catch (ChatException e) {
-                terminal.error(e.getMessage());
+                unsaved = true;
+                terminal.error(e.getMessage() + (chatting ? " The chat goes on; unless a later save works, it will "
+                        + "end with status 1." : ""));
             }
+        }
+
+        /** The exit status of a run that went well: 1 when its conversation could not be saved. */
+        private int statusIfSaved(int status) {
+            return status == 0 && unsaved ? 1 : status;
         }
 
         /** Speed you can see: Groq's own token count and rate, and how long the first token took. */
@@ -2658,7 +3001,7 @@ public class chat {
                         terminal.err.println();
                         sayGoodbye();
                         terminal.out.flush();
-                        System.exit(0);
+                        System.exit(statusIfSaved(0));
                     }
                 });
             } catch (IllegalArgumentException e) {
@@ -2667,7 +3010,7 @@ public class chat {
         }
 
         private void sayGoodbye() {
-            if (terminal.interactive && store != null && !conversation.messages().isEmpty()) {
+            if (terminal.interactive && store != null && !conversation.messages().isEmpty() && !unsaved) {
                 terminal.note("Saved as " + conversation.id() + ". Continue it with: ./jbang chat -c");
             }
         }
@@ -2757,6 +3100,13 @@ public class chat {
         }
         if (e instanceof InterruptedIOException) {
             return "timed out";
+        }
+        if (e instanceof FileSystemException f && f.getReason() == null) {
+            // The JDK's message is then only the file's name: say what happened to it.
+            String what = e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileAlreadyExistsException ? "a file is in the way"
+                    : e instanceof NoSuchFileException ? "it does not exist" : "it failed";
+            return what + ": " + f.getFile();
         }
         if (e instanceof EOFException || e.getMessage() == null) {
             return "the server closed the connection";

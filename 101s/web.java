@@ -598,8 +598,9 @@ public class web {
                 return;
             }
             Conversation conversation = id.isEmpty() ? new Conversation() : store.load(id);
+            String busyId = conversation.id(); // a save may move the conversation to a new id
             Answer answer = new Answer(exchange);
-            if (answering.putIfAbsent(conversation.id(), answer) != null) {
+            if (answering.putIfAbsent(busyId, answer) != null) {
                 refuse(exchange, 409, busy);
                 return;
             }
@@ -607,7 +608,7 @@ public class web {
                 applySettings(conversation, body);
                 answer.run(conversation, text);
             } finally {
-                answering.remove(conversation.id());
+                answering.remove(busyId);
             }
         }
 
@@ -711,8 +712,9 @@ public class web {
                     return null;
                 }
                 try {
-                    store.save(conversation);
-                    return null;
+                    // Not null when another chat (a terminal, say) had saved this conversation
+                    // meanwhile: ours then goes on under a new id, and the line says so.
+                    return store.save(conversation);
                 } catch (ChatException e) {
                     return e.getMessage();
                 }

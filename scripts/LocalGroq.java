@@ -11,8 +11,10 @@
  * clever but predictable: it tells you what you said.
  *
  * Run it (JDK only, no dependencies):
- *   jbang scripts/LocalGroq.java [--port N] [--tps N] [--key KEY] [--quiet] [--help]
- * It prints its base URL as one line on stdout, then serves until it is stopped.
+ *   jbang scripts/LocalGroq.java [--port N] [--tps N] [--key KEY] [--verbose] [--help]
+ * It prints its base URL as one line on stdout, then serves until it is stopped. It is
+ * quiet while it serves (started with `&`, it shares your terminal with the chat):
+ * --verbose logs each request to stderr.
  *
  * Use it in a test (JBang: //SOURCES ../scripts/LocalGroq.java):
  *   try (LocalGroq groq = LocalGroq.start(new LocalGroq.Options(0, 0, null, true))) {
@@ -69,15 +71,18 @@ public class LocalGroq implements AutoCloseable {
 
     // ---- 1. Options and the command line ------------------------------------------------
 
-    /** port 0 = a free port; tokensPerSecond 0 = as fast as possible; requiredKey null = any key or none. */
+    /**
+     * port 0 = a free port; tokensPerSecond 0 = as fast as possible; requiredKey null = any
+     * key or none; quiet = no line on stderr per request.
+     */
     public record Options(int port, double tokensPerSecond, String requiredKey, boolean quiet) {}
 
     static final String USAGE = """
-            Usage: jbang scripts/LocalGroq.java [--port N] [--tps N] [--key KEY] [--quiet]
-              --port N   listen on 127.0.0.1:N (default: any free port)
-              --tps N    stream N tokens per second (default: as fast as possible)
-              --key KEY  require "Authorization: Bearer KEY" (default: any key or none)
-              --quiet    do not log requests to stderr
+            Usage: jbang scripts/LocalGroq.java [--port N] [--tps N] [--key KEY] [--verbose]
+              --port N    listen on 127.0.0.1:N (default: any free port)
+              --tps N     stream N tokens per second (default: as fast as possible)
+              --key KEY   require "Authorization: Bearer KEY" (default: no key needed)
+              --verbose   log each request to stderr (default: quiet)
             Prints its base URL on stdout, then serves until stopped (Ctrl-C).
             """;
 
@@ -93,9 +98,7 @@ public class LocalGroq implements AutoCloseable {
             // The one line on stdout, so a script can read it: GROQ_BASE_URL=$(... | head -1)
             System.out.println(server.baseUrl());
             System.out.flush();
-            System.err.println("LocalGroq is serving. In another terminal:\n  export GROQ_BASE_URL=" + server.baseUrl()
-                    + "\n  export GROQ_API_KEY=" + (options.requiredKey() == null ? "anything" : "<the --key you chose>")
-                    + "\nStop it with Ctrl-C.");
+            System.err.print(banner(options, server.baseUrl()));
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage() + "\n\n" + USAGE);
             System.exit(2);
@@ -106,11 +109,21 @@ public class LocalGroq implements AutoCloseable {
         Thread.currentThread().join(); // serve until the process is killed
     }
 
+    /** What to do next, on stderr: where to point the chat, and whether it needs a key (as README.md says). */
+    static String banner(Options options, String baseUrl) {
+        return "LocalGroq is serving. Point the chat at it:\n"
+                + "  export GROQ_BASE_URL=" + baseUrl + "\n"
+                + (options.requiredKey() == null ? "No key is needed.\n"
+                        : "It wants the key you chose:\n  export GROQ_API_KEY=<your --key>\n")
+                + (options.quiet() ? "Requests are not logged; --verbose logs them.\n" : "")
+                + "Stop it with Ctrl-C, or kill %1 if you started it with &.\n";
+    }
+
     static Options parseArgs(String[] args) {
         Map<String, String> values = new HashMap<>();
-        boolean quiet = false;
+        boolean quiet = true;
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--quiet")) quiet = true;
+            if (args[i].equals("--verbose")) quiet = false;
             else if (Set.of("--port", "--tps", "--key").contains(args[i]) && i + 1 < args.length) values.put(args[i], args[++i]);
             else throw new IllegalArgumentException("Unknown option, or an option without its value: " + args[i]);
         }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,6 +137,49 @@ class NotebooksTest {
         assertTrue(shown.contains("https://console.groq.com/keys"), shown);
         assertTrue(shown.contains("Skipped: see Step 4 first."), shown);
         assertFalse(shown.contains("Exception"), shown);
+    }
+
+    /**
+     * With no server where GROQ_BASE_URL points, each notebook after the setup stops at the
+     * first cell that needs one, with one sentence: not a stack trace, and not a cascade of
+     * "cannot find symbol" in the cells below (Jupyter's "Run All" stops at a failing cell).
+     */
+    @TestFactory
+    Stream<DynamicTest> without_a_server_each_notebook_stops_at_its_first_cell_with_one_sentence() throws Exception {
+        requireKernel();
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String nowhere = "http://127.0.0.1:" + closedPort + "/openai/v1";
+        Map<String, String> firstCellNeedingTheServer = Map.of("01-first-request.ipynb", "01-07",
+                "02-streaming.ipynb", "02-03", "03-chat-with-memory.ipynb", "03-03",
+                "04-the-finished-script.ipynb", "04-03");
+        return notebooks().filter(notebook -> firstCellNeedingTheServer.containsKey(notebook.getFileName().toString()))
+                .map(notebook -> dynamicTest(notebook.getFileName().toString(), () -> {
+                    Path executed = tree.resolve("executed-" + notebook.getFileName());
+                    Run run = runNotebooks(Map.of("GROQ_BASE_URL", nowhere,
+                            "NOTEBOOKS_EXECUTED_DIR", executed.toString()), notebook);
+                    JsonNode cells = new ObjectMapper().readTree(executed.resolve(notebook.getFileName()).toFile())
+                            .path("cells");
+
+                    assertEquals(1, run.exitCode(), run.output());
+                    List<JsonNode> failed = new java.util.ArrayList<>();
+                    cells.forEach(cell -> cell.path("outputs").forEach(output -> {
+                        if (output.path("output_type").asText().equals("error")) {
+                            failed.add(cell);
+                        }
+                    }));
+                    assertEquals(1, failed.size(), run.output());
+                    JsonNode cell = failed.get(0);
+                    assertEquals(firstCellNeedingTheServer.get(notebook.getFileName().toString()),
+                            cell.path("id").asText(), run.output());
+                    JsonNode error = cell.path("outputs").get(cell.path("outputs").size() - 1);
+                    assertEquals(1, error.path("traceback").size(), error.toString());
+                    String sentence = error.path("traceback").get(0).asText();
+                    assertTrue(sentence.contains(nowhere), sentence);
+                    assertFalse(sentence.contains("\tat "), sentence);
+                }));
     }
 
     // ---------------------------------------------------------------------------------

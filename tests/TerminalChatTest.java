@@ -367,29 +367,31 @@ class TerminalChatTest {
 
     // ---------------------------------------------------------------------------------
     // 6. The first run without a key. GROQ_BASE_URL is not set, so the chat would talk to
-    // api.groq.com: these runs ask for a conversation that does not exist, and end on that
-    // before anything is sent.
+    // api.groq.com: these runs type nothing that has the shape of a Groq key, so nothing is
+    // sent (KeyPromptTest checks a pasted key with a local server), and they ask for a
+    // conversation that does not exist, and end on that before anything is sent.
     // ---------------------------------------------------------------------------------
 
-    private static final String PASTED_KEY = "gsk_test_pasted_not_a_real_key_000";
+    private static final String MISTYPED_KEY = "sk-proj-typed-here-not-a-groq-key";
 
     @Test
-    void the_key_typed_at_the_prompt_does_not_show_and_is_kept_for_its_owner_only() throws Exception {
+    void the_key_typed_at_the_prompt_does_not_show_and_a_mistyped_one_is_neither_sent_nor_kept() throws Exception {
         try (Tmux tmux = Tmux.start(terminal, Map.of("BNAGPT_HOME", home.toString(), "TERM", "screen", "NO_COLOR", "1"),
                 "--conversation", "none-yet", "Hello")) {
             tmux.waitForText("Paste it here (it will not show), or press Enter to quit:");
-            tmux.type(PASTED_KEY);
+            tmux.type(MISTYPED_KEY);
             Thread.sleep(300);
             String whileTyping = tmux.screen();
             tmux.press("Enter");
+            tmux.waitForText("That is not a Groq key");
+            tmux.press("Enter");
             tmux.waitForExit();
 
-            assertFalse(whileTyping.contains(PASTED_KEY.substring(0, 8)), whileTyping);
-            assertFalse(tmux.screen().contains(PASTED_KEY.substring(0, 8)), tmux.screen());
-            assertTrue(tmux.screen().contains("Kept in " + home.resolve("key") + ", readable only by you."),
-                    tmux.screen());
-            assertEquals(PASTED_KEY + "\n", Files.readString(home.resolve("key")));
-            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("key"))));
+            assertFalse(whileTyping.contains(MISTYPED_KEY.substring(0, 8)), whileTyping);
+            assertFalse(tmux.screen().contains(MISTYPED_KEY.substring(0, 8)), tmux.screen());
+            assertTrue(tmux.screen().contains("That is not a Groq key: they start with gsk_, then some fifty letters "
+                    + "and digits. Nothing was sent or kept."), tmux.screen());
+            assertFalse(Files.exists(home.resolve("key")));
         }
     }
 

@@ -58,13 +58,8 @@ public class run {
         // ✔ and ✘ whatever the platform's default encoding is.
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
 
-        List<String> patterns = new ArrayList<>();
-        for (String word : args) {
-            patterns.add("bnagpt\\.[^.]*" + Pattern.quote(word) + "[^.]*Test");
-        }
-        if (patterns.isEmpty()) {
-            patterns.add("bnagpt\\.[^.]*Test");
-        }
+        List<String> words = args.length == 0 ? List.of("") : List.of(args);
+        List<String> patterns = words.stream().map(run::testClassPattern).toList();
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectPackage("bnagpt"))
                 .filters(includeClassNamePatterns(patterns.toArray(String[]::new)))
@@ -87,6 +82,14 @@ public class run {
         }
         out.println(passed + " passed, " + failed + " failed" + (skipped > 0 ? ", " + skipped + " skipped" : ""));
         System.exit(failed > 0 || passed + failed == 0 ? 1 : 0);
+    }
+
+    /**
+     * The test classes (bnagpt.*Test) whose name contains {@code word} anywhere: "Stream",
+     * "StreamParser" and "StreamParserTest" all pick StreamParserTest.
+     */
+    static String testClassPattern(String word) {
+        return "bnagpt\\.(?=[^.]*" + Pattern.quote(word) + ")[^.]*Test";
     }
 
     /** Prints "✔ Class > test" as each test finishes, and keeps the failures for the end. */
