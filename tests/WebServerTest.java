@@ -208,6 +208,30 @@ class WebServerTest {
     }
 
     @Test
+    void stopping_the_server_mid_answer_saves_what_arrived_marked_cut() throws Exception {
+        Path ownHome = Files.createTempDirectory(home, "stopped");
+        WebServer stopping = WebServer.start(Clients.of(groq.baseUrl(), Clients.KEY, Clients.MODEL,
+                Clients.QUICK_RETRIES), ownHome, "127.0.0.1", 0, Repo.file("101s/web"),
+                new PrintStream(OutputStream.nullOutputStream()));
+        String body = JSON.createObjectNode().put("message", "A long story #mock:tokens=400 #mock:tps=40").toString();
+        Request request = new Request.Builder().url("http://127.0.0.1:" + stopping.port() + "/api/chat")
+                .header("Cookie", stopping.cookie()).post(RequestBody.create(body, JSON_TYPE)).build();
+        String id;
+        try (Response answer = http.newCall(request).execute()) {
+            BufferedSource events = answer.body().source();
+            id = event(events).path("conversation").asText();
+            while (!event(events).path("type").asText().equals("content")) {
+                // the reasoning first; the server stops once some of the answer is in
+            }
+            stopping.close(); // what Ctrl-C does
+        }
+        Conversation conversation = new ConversationStore(ownHome).load(id);
+        assertEquals(2, conversation.messages().size());
+        assertTrue(conversation.messages().get(1).cut(), "marked as cut");
+        assertFalse(conversation.messages().get(1).content().isEmpty(), "what arrived is kept");
+    }
+
+    @Test
     void the_pages_files_weigh_at_most_50_kb_in_all() throws IOException {
         try (Stream<Path> files = Files.list(Repo.file("101s/web"))) {
             long bytes = files.mapToLong(file -> file.toFile().length()).sum();
