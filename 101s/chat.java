@@ -191,26 +191,25 @@ public class chat {
         }
 
         public static Config fromEnvironment(Map<String, String> env) {
+            return fromEnvironment(env, orDefault(env.get("GROQ_BASE_URL"), GROQ_URL));
+        }
+
+        /**
+         * The configuration for the server at BASE_URL (GROQ_BASE_URL, or --base-url). The
+         * key file's key goes with Groq's URL only: for any other server it is not even read.
+         */
+        static Config fromEnvironment(Map<String, String> env, String baseUrl) {
             String key = blankToNull(env.get("GROQ_API_KEY"));
-            String baseUrl = orDefault(env.get("GROQ_BASE_URL"), GROQ_URL);
             String model = orDefault(env.get("GROQ_MODEL"), DEFAULT_MODEL);
             if (key != null) {
                 return new Config(key, baseUrl, model);
             }
-            return new Config(null, baseUrl, model, KeyFile.path(home(env))).withBaseUrl(baseUrl);
+            Path keyFile = KeyFile.path(home(env));
+            return new Config(isGroq(baseUrl) ? KeyFile.read(keyFile) : null, baseUrl, model, keyFile);
         }
 
         public Config withModel(String newModel) {
             return new Config(apiKey, baseUrl, newModel, keyFile);
-        }
-
-        /** Another server. The key file's key goes with Groq's URL only: it is read for Groq, dropped for others. */
-        public Config withBaseUrl(String newBaseUrl) {
-            if (keyFile == null) {
-                return new Config(apiKey, newBaseUrl, model, null);
-            }
-            String key = !isGroq(newBaseUrl) ? null : apiKey != null ? apiKey : KeyFile.read(keyFile);
-            return new Config(key, newBaseUrl, model, keyFile);
         }
 
         public Config withApiKey(String newKey) {
@@ -327,8 +326,8 @@ public class chat {
                 "--no-save", "-q", "--quiet", "--repl");
 
         static Options parse(String[] args, Map<String, String> env) {
-            Config config = Config.fromEnvironment(env);
             List<String> words = new ArrayList<>();
+            String baseUrl = orDefault(env.get("GROQ_BASE_URL"), GROQ_URL);
             String modelFlag = null;
             String system = null;
             String assistant = null;
@@ -370,7 +369,7 @@ public class chat {
                     case "--no-save" -> save = false;
                     case "-q", "--quiet" -> quiet = true;
                     case "--repl" -> repl = true;
-                    case "--base-url" -> config = config.withBaseUrl(value);
+                    case "--base-url" -> baseUrl = value;
                     case "--timeout" -> timeout = secondsFlag(arg, value);
                     case "--api-key", "--key" -> throw new ChatException(
                             "The key is never passed as a flag (it would show in the process list): "
@@ -387,6 +386,8 @@ public class chat {
                     }
                 }
             }
+            // Only now is the server known: the key file is read for Groq's URL alone.
+            Config config = Config.fromEnvironment(env, baseUrl);
             if (modelFlag != null) {
                 config = config.withModel(modelFlag);
             }
