@@ -1996,11 +1996,6 @@ public class chat {
             }
         }
 
-        private static String mebibytes(long bytes) {
-            double mebibytes = bytes / (1024.0 * 1024);
-            return String.format(mebibytes == Math.floor(mebibytes) ? "%.0f MiB" : "%.1f MiB", mebibytes);
-        }
-
         private static FileTime modified(Path file) {
             try {
                 return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS);
@@ -2610,7 +2605,7 @@ public class chat {
                 throw new ChatException("Could not read the piped input: " + describe(e) + ".");
             }
             if (bytes.length > MAX_PIPED_INPUT) {
-                throw new ChatException("The piped input is over " + (MAX_PIPED_INPUT >> 20) + " MiB, more than a "
+                throw new ChatException("The piped input is over " + mebibytes(MAX_PIPED_INPUT) + ", more than a "
                         + "model reads in one request: pipe in a part of it.", 2);
             }
             String input = new String(bytes, StandardCharsets.UTF_8).stripTrailing();
@@ -3116,9 +3111,12 @@ public class chat {
         return e.getMessage();
     }
 
-    /** 8388608 as "8 MiB". */
-    static String mebibytes(int bytes) {
-        return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
+    /** A size as sentences give it: 8388608 as "8 MiB", a little over 17 MiB as "17.0 MiB", 1000 as "1000 bytes". */
+    static String mebibytes(long bytes) {
+        if (bytes % (1 << 20) == 0) {
+            return (bytes >> 20) + " MiB";
+        }
+        return bytes < 1 << 20 ? bytes + " bytes" : String.format("%.1f MiB", bytes / (1024.0 * 1024));
     }
 
     static String seconds(Duration duration) {
