@@ -73,7 +73,6 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -1750,14 +1749,11 @@ public class chat {
                 // One save at a time, in this program (a lock) and between programs (a lock file),
                 // so that no other save slips in between the check and the write.
                 synchronized (ConversationStore.class) {
-                    boolean posix = createPrivateFolder(folder);
+                    createPrivateFolder(folder);
                     Path lockPath = folder.resolveSibling("conversations.lock");
-                    if (posix && !Files.exists(lockPath)) {
-                        Files.createFile(lockPath, PosixFilePermissions.asFileAttribute(
-                                PosixFilePermissions.fromString("rw-------")));
-                    }
-                    try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE,
-                            StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
+                    createPrivateFile(lockPath);
+                    try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.WRITE)) {
+                        lockFile.lock(); // held until the channel closes
                         return saveLocked(conversation);
                     }
                 }
@@ -2052,6 +2048,20 @@ public class chat {
             }
         }
         return posix;
+    }
+
+    /** Makes FILE, open to its owner only, if it is not there (another chat may make it at the same moment). */
+    static void createPrivateFile(Path file) throws IOException {
+        try {
+            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rw-------")));
+            } else {
+                Files.createFile(file);
+            }
+        } catch (FileAlreadyExistsException e) {
+            // It is there: that is all we need.
+        }
     }
 
     // ---------------------------------------------------------------------------------
@@ -2482,13 +2492,9 @@ public class chat {
         /** The history holds what you typed: readable by you only, like the conversations. */
         private static boolean keptPrivate(Path history, Terminal fallback) {
             try {
-                if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                    Files.createDirectories(history.toAbsolutePath().getParent(),
-                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                    if (!Files.exists(history)) {
-                        Files.createFile(history,
-                                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                    }
+                if (createPrivateFolder(history.toAbsolutePath().getParent())) {
+                    createPrivateFile(history);
+                    // A history file from before this rule is made private too.
                     Files.setPosixFilePermissions(history, PosixFilePermissions.fromString("rw-------"));
                 }
                 return true;
