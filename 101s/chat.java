@@ -102,8 +102,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import okhttp3.Call;
@@ -1951,7 +1951,7 @@ public class chat {
             }
         }
 
-        /** The SHA-256 of a file as it is now, or null when there is no file. A link is never ours: "link". */
+        /** The SHA-256 of a file as it is now, or null when there is no file. A link is never ours: "not a plain file". */
         private static String fingerprint(Path file) throws IOException {
             if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                 return null;
