@@ -73,7 +73,6 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -103,8 +102,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import okhttp3.Call;
@@ -191,26 +190,25 @@ public class chat {
         }
 
         public static Config fromEnvironment(Map<String, String> env) {
+            return fromEnvironment(env, orDefault(env.get("GROQ_BASE_URL"), GROQ_URL));
+        }
+
+        /**
+         * The configuration for the server at BASE_URL (GROQ_BASE_URL, or --base-url). The
+         * key file's key goes with Groq's URL only: for any other server it is not even read.
+         */
+        static Config fromEnvironment(Map<String, String> env, String baseUrl) {
             String key = blankToNull(env.get("GROQ_API_KEY"));
-            String baseUrl = orDefault(env.get("GROQ_BASE_URL"), GROQ_URL);
             String model = orDefault(env.get("GROQ_MODEL"), DEFAULT_MODEL);
             if (key != null) {
                 return new Config(key, baseUrl, model);
             }
-            return new Config(null, baseUrl, model, KeyFile.path(home(env))).withBaseUrl(baseUrl);
+            Path keyFile = KeyFile.path(home(env));
+            return new Config(isGroq(baseUrl) ? KeyFile.read(keyFile) : null, baseUrl, model, keyFile);
         }
 
         public Config withModel(String newModel) {
             return new Config(apiKey, baseUrl, newModel, keyFile);
-        }
-
-        /** Another server. The key file's key goes with Groq's URL only: it is read for Groq, dropped for others. */
-        public Config withBaseUrl(String newBaseUrl) {
-            if (keyFile == null) {
-                return new Config(apiKey, newBaseUrl, model, null);
-            }
-            String key = !isGroq(newBaseUrl) ? null : apiKey != null ? apiKey : KeyFile.read(keyFile);
-            return new Config(key, newBaseUrl, model, keyFile);
         }
 
         public Config withApiKey(String newKey) {
@@ -327,8 +325,8 @@ public class chat {
                 "--no-save", "-q", "--quiet", "--repl");
 
         static Options parse(String[] args, Map<String, String> env) {
-            Config config = Config.fromEnvironment(env);
             List<String> words = new ArrayList<>();
+            String baseUrl = orDefault(env.get("GROQ_BASE_URL"), GROQ_URL);
             String modelFlag = null;
             String system = null;
             String assistant = null;
@@ -370,7 +368,7 @@ public class chat {
                     case "--no-save" -> save = false;
                     case "-q", "--quiet" -> quiet = true;
                     case "--repl" -> repl = true;
-                    case "--base-url" -> config = config.withBaseUrl(value);
+                    case "--base-url" -> baseUrl = value;
                     case "--timeout" -> timeout = secondsFlag(arg, value);
                     case "--api-key", "--key" -> throw new ChatException(
                             "The key is never passed as a flag (it would show in the process list): "
@@ -387,6 +385,8 @@ public class chat {
                     }
                 }
             }
+            // Only now is the server known: the key file is read for Groq's URL alone.
+            Config config = Config.fromEnvironment(env, baseUrl);
             if (modelFlag != null) {
                 config = config.withModel(modelFlag);
             }
@@ -1749,14 +1749,11 @@ public class chat {
                 // One save at a time, in this program (a lock) and between programs (a lock file),
                 // so that no other save slips in between the check and the write.
                 synchronized (ConversationStore.class) {
-                    boolean posix = createPrivateFolder(folder);
+                    createPrivateFolder(folder);
                     Path lockPath = folder.resolveSibling("conversations.lock");
-                    if (posix && !Files.exists(lockPath)) {
-                        Files.createFile(lockPath, PosixFilePermissions.asFileAttribute(
-                                PosixFilePermissions.fromString("rw-------")));
-                    }
-                    try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE,
-                            StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
+                    createPrivateFile(lockPath);
+                    try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.WRITE)) {
+                        lockFile.lock(); // held until the channel closes
                         return saveLocked(conversation);
                     }
                 }
@@ -1954,7 +1951,7 @@ public class chat {
             }
         }
 
-        /** The SHA-256 of a file as it is now, or null when there is no file. A link is never ours: "link". */
+        /** The SHA-256 of a file as it is now, or null when there is no file. A link is never ours: "not a plain file". */
         private static String fingerprint(Path file) throws IOException {
             if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                 return null;
@@ -1993,11 +1990,6 @@ public class chat {
                 }
                 return bytes;
             }
-        }
-
-        private static String mebibytes(long bytes) {
-            double mebibytes = bytes / (1024.0 * 1024);
-            return String.format(mebibytes == Math.floor(mebibytes) ? "%.0f MiB" : "%.1f MiB", mebibytes);
         }
 
         private static FileTime modified(Path file) {
@@ -2056,6 +2048,20 @@ public class chat {
             }
         }
         return posix;
+    }
+
+    /** Makes FILE, open to its owner only, if it is not there (another chat may make it at the same moment). */
+    static void createPrivateFile(Path file) throws IOException {
+        try {
+            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rw-------")));
+            } else {
+                Files.createFile(file);
+            }
+        } catch (FileAlreadyExistsException e) {
+            // It is there: that is all we need.
+        }
     }
 
     // ---------------------------------------------------------------------------------
@@ -2486,13 +2492,9 @@ public class chat {
         /** The history holds what you typed: readable by you only, like the conversations. */
         private static boolean keptPrivate(Path history, Terminal fallback) {
             try {
-                if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                    Files.createDirectories(history.toAbsolutePath().getParent(),
-                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                    if (!Files.exists(history)) {
-                        Files.createFile(history,
-                                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                    }
+                if (createPrivateFolder(history.toAbsolutePath().getParent())) {
+                    createPrivateFile(history);
+                    // A history file from before this rule is made private too.
                     Files.setPosixFilePermissions(history, PosixFilePermissions.fromString("rw-------"));
                 }
                 return true;
@@ -2609,7 +2611,7 @@ public class chat {
                 throw new ChatException("Could not read the piped input: " + describe(e) + ".");
             }
             if (bytes.length > MAX_PIPED_INPUT) {
-                throw new ChatException("The piped input is over " + (MAX_PIPED_INPUT >> 20) + " MiB, more than a "
+                throw new ChatException("The piped input is over " + mebibytes(MAX_PIPED_INPUT) + ", more than a "
                         + "model reads in one request: pipe in a part of it.", 2);
             }
             String input = new String(bytes, StandardCharsets.UTF_8).stripTrailing();
@@ -3115,9 +3117,12 @@ public class chat {
         return e.getMessage();
     }
 
-    /** 8388608 as "8 MiB". */
-    static String mebibytes(int bytes) {
-        return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
+    /** A size as sentences give it: 8388608 as "8 MiB", a little over 17 MiB as "17.0 MiB", 1000 as "1000 bytes". */
+    static String mebibytes(long bytes) {
+        if (bytes % (1 << 20) == 0) {
+            return (bytes >> 20) + " MiB";
+        }
+        return bytes < 1 << 20 ? bytes + " bytes" : String.format("%.1f MiB", bytes / (1024.0 * 1024));
     }
 
     static String seconds(Duration duration) {

@@ -190,6 +190,16 @@ class KeyFileTest {
         assertNull(config.apiKey());
     }
 
+    @Test
+    void a_key_file_others_can_read_is_not_even_looked_at_for_the_server_of_the_base_url_flag() throws IOException {
+        Files.setPosixFilePermissions(keyFile(FILE_KEY + "\n"), PosixFilePermissions.fromString("rw-r--r--"));
+
+        chat.Options options = chat.Options.parse(new String[] {"--base-url", "http://127.0.0.1:8765/v1", "Hi"},
+                Map.of("BNAGPT_HOME", home.toString()));
+
+        assertNull(options.config().apiKey());
+    }
+
     // ---------------------------------------------------------------------------------
     // A rejected key: the sentence says where it came from.
     // ---------------------------------------------------------------------------------
