@@ -385,8 +385,10 @@ public class chat {
                     }
                 }
             }
-            // Only now is the server known: the key file is read for Groq's URL alone.
-            Config config = Config.fromEnvironment(env, baseUrl);
+            // Only now is the server known: the key file is read for Groq's URL alone (and
+            // not at all for --help, which must work whatever state the key file is in).
+            Config config = help ? new Config(null, baseUrl, orDefault(env.get("GROQ_MODEL"), DEFAULT_MODEL))
+                    : Config.fromEnvironment(env, baseUrl);
             if (modelFlag != null) {
                 config = config.withModel(modelFlag);
             }

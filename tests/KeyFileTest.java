@@ -200,6 +200,16 @@ class KeyFileTest {
         assertNull(options.config().apiKey());
     }
 
+    @Test
+    void help_is_shown_even_when_the_key_file_would_be_refused() throws IOException {
+        Files.setPosixFilePermissions(keyFile(FILE_KEY + "\n"), PosixFilePermissions.fromString("rw-r--r--"));
+
+        chat.Options options = chat.Options.parse(new String[] {"--help"}, Map.of("BNAGPT_HOME", home.toString()));
+
+        assertTrue(options.help());
+        assertNull(options.config().apiKey(), "--help reads no key");
+    }
+
     // ---------------------------------------------------------------------------------
     // A rejected key: the sentence says where it came from.
     // ---------------------------------------------------------------------------------
