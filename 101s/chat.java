@@ -1453,8 +1453,9 @@ public class chat {
                         } else if (piece instanceof Usage u) {
                             usage = u;
                         } else if (piece instanceof StreamError e) {
-                            interruption = "The server stopped the answer with an error: " + redact(e.message())
-                                    + (e.code() != null ? " (" + e.code() + ")" : "");
+                            String said = e.message() + (e.code() != null ? " (" + e.code() + ")" : "");
+                            // the server's words, bounded as in failure(...): an event may be 8 MiB
+                            interruption = "The server stopped the answer with an error: " + shorten(redact(said), 300);
                             break reading;
                         } else if (piece instanceof Done) {
                             done = true;

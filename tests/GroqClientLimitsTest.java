@@ -286,6 +286,20 @@ class GroqClientLimitsTest {
     }
 
     @Test
+    void a_long_error_in_the_middle_of_the_stream_is_shortened_with_an_ellipsis() {
+        server.enqueue(stream(HI_CHUNK + "event: error\ndata: {\"error\":{\"message\":\"Overloaded. "
+                + "blah ".repeat(1_000_000) + "\",\"code\":\"overloaded\"}}\n\n"));
+
+        Reply reply = client.stream(HI, listener);
+
+        assertEquals("Hi", reply.content());
+        assertTrue(reply.interruption().startsWith("The server stopped the answer with an error: Overloaded. blah"),
+                reply.interruption());
+        assertTrue(reply.interruption().length() < 500, reply.interruption().length() + " characters");
+        assertTrue(reply.interruption().endsWith("..."), reply.interruption());
+    }
+
+    @Test
     void an_error_body_of_2_gb_gives_a_sentence_having_read_only_its_start() throws Exception {
         try (HostileServer huge = new HostileServer(out -> {
             out.write(ascii("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
