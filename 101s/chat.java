@@ -1121,7 +1121,7 @@ public class chat {
                         throw webPage();
                     }
                     if (isWholeAnswer(response)) {
-                        return wholeAnswer(response, listener, start);
+                        return wholeAnswer(response, listener, start, watchdog);
                     }
                     StreamResult result = readStream(response.body().byteStream(), listener, start, watchdog);
                     if (!result.failedBeforeFirstToken()) {
@@ -1265,7 +1265,7 @@ public class chat {
          * A server that answers with one chat.completion object although we asked for a stream
          * (some OpenAI-compatible servers do): the answer is in it, so we show it.
          */
-        private Reply wholeAnswer(Response response, StreamListener listener, long start) {
+        private Reply wholeAnswer(Response response, StreamListener listener, long start, Watchdog watchdog) {
             JsonNode answer;
             try {
                 byte[] body = readAtMost(response, limits.maxEventBytes());
@@ -1278,8 +1278,11 @@ public class chat {
             } catch (JsonProcessingException e) {
                 throw new ChatException("The server at " + config.shownBaseUrl() + " answered with JSON that could not be "
                         + "read. Check GROQ_BASE_URL: it must point at an OpenAI-compatible API.");
-            } catch (IOException e) {
-                throw unreachable(e);
+            } catch (IOException e) { // cut as a stream can be: by the stop button, the watchdog or the network
+                if (cancelled) {
+                    return stoppedBeforeAnswer();
+                }
+                throw watchdog.verdict() != null ? new ChatException(watchdog.verdict()) : unreachable(e);
             }
             if (answer.has("error")) {
                 throw failure(response.code(), answer.toString());
