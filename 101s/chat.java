@@ -1116,8 +1116,7 @@ public class chat {
                         }
                         throw failure(response.code(), bodyText(response));
                     }
-                    MediaType type = response.body().contentType();
-                    if (type != null && type.subtype().contains("html")) {
+                    if (isWebPage(response)) {
                         throw webPage();
                     }
                     if (isWholeAnswer(response)) {
@@ -1229,6 +1228,12 @@ public class chat {
                 closed = true;
                 notifyAll();
             }
+        }
+
+        /** Whether a response is labelled as a web page (text/html, application/xhtml+xml). */
+        private static boolean isWebPage(Response response) {
+            MediaType type = response.body().contentType();
+            return type != null && type.subtype().contains("html");
         }
 
         /** A 200 with a web page: a captive portal (hotel or café Wi-Fi), or a base URL that is not an API. */
@@ -1364,8 +1369,7 @@ public class chat {
                 if (!response.isSuccessful()) {
                     throw failure(response.code(), bodyText(response), false);
                 }
-                MediaType type = response.body().contentType();
-                if (type != null && type.subtype().contains("html")) {
+                if (isWebPage(response)) {
                     throw webPage();
                 }
                 byte[] body = readAtMost(response, limits.maxEventBytes());
