@@ -69,7 +69,6 @@ import java.net.InetAddress;
 import java.net.ProtocolException;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -547,7 +546,7 @@ public class chat {
                 afterCR = b == '\r';
                 lineStart = i + 1;
             }
-            if (lineStart < end && !tooLarge && fits(partialLine.size(), end - lineStart, pieces)) {
+            if (lineStart < end && fits(partialLine.size(), end - lineStart, pieces)) {
                 afterCR = false;
                 partialLine.write(bytes, lineStart, end - lineStart);
             }
@@ -557,7 +556,8 @@ public class chat {
 
         /**
          * Whether {@code more} bytes may join the {@code size} we hold for one line or event.
-         * If not, what came before goes first, then TooLarge, and the parser stops reading.
+         * If not, what came before goes first, then TooLarge, and the parser stops reading:
+         * once tooLarge is set, nothing fits.
          */
         private boolean fits(int size, int more, List<Piece> pieces) {
             if (!tooLarge && (long) size + more <= maxEventBytes) {
@@ -596,7 +596,7 @@ public class chat {
 
         /** One line, bytes[from, to) without its line end. */
         private void processLine(byte[] bytes, int from, int to, List<Piece> pieces) {
-            if (tooLarge || !fits(0, to - from, pieces)) {
+            if (!fits(0, to - from, pieces)) {
                 return;
             }
             if (atStart) { // a byte order mark may start the stream; its 3 bytes can arrive apart
@@ -1642,7 +1642,7 @@ public class chat {
                 return new ChatException("The server at " + config.shownBaseUrl() + " sends the request round in a circle "
                         + "of redirects (more than 20). Check GROQ_BASE_URL: for Groq it is " + GROQ_URL + ".");
             }
-            if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {
+            if (e instanceof InterruptedIOException) { // a timeout (SocketTimeoutException is one)
                 return new ChatException("No answer from " + config.shownBaseUrl() + " in time. The server may be "
                         + "overloaded; try again.");
             }
