@@ -427,6 +427,8 @@ public class chat {
     // The story is in feed (bytes to lines), processLine (lines to events),
     // dispatchEvent and readChunk (an event's JSON to pieces). Bytes and
     // readWaitingChunks are there for speed: a long answer is 50 MB of events.
+    // fits and TooLarge are there for safety: no line or event may pass 8 MiB, or one
+    // endless line from a server would fill our memory.
     // ---------------------------------------------------------------------------------
 
     /** What the stream parser finds: pieces of the answer and facts about it. */
