@@ -69,7 +69,6 @@ import java.net.InetAddress;
 import java.net.ProtocolException;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -430,6 +429,8 @@ public class chat {
     // The story is in feed (bytes to lines), processLine (lines to events),
     // dispatchEvent and readChunk (an event's JSON to pieces). Bytes and
     // readWaitingChunks are there for speed: a long answer is 50 MB of events.
+    // fits and TooLarge are there for safety: no line or event may pass 8 MiB, or one
+    // endless line from a server would fill our memory.
     // ---------------------------------------------------------------------------------
 
     /** What the stream parser finds: pieces of the answer and facts about it. */
@@ -549,7 +550,7 @@ public class chat {
                 afterCR = b == '\r';
                 lineStart = i + 1;
             }
-            if (lineStart < end && !tooLarge && fits(partialLine.size(), end - lineStart, pieces)) {
+            if (lineStart < end && fits(partialLine.size(), end - lineStart, pieces)) {
                 afterCR = false;
                 partialLine.write(bytes, lineStart, end - lineStart);
             }
@@ -559,7 +560,8 @@ public class chat {
 
         /**
          * Whether {@code more} bytes may join the {@code size} we hold for one line or event.
-         * If not, what came before goes first, then TooLarge, and the parser stops reading.
+         * If not, what came before goes first, then TooLarge, and the parser stops reading:
+         * once tooLarge is set, nothing fits.
          */
         private boolean fits(int size, int more, List<Piece> pieces) {
             if (!tooLarge && (long) size + more <= maxEventBytes) {
@@ -598,7 +600,7 @@ public class chat {
 
         /** One line, bytes[from, to) without its line end. */
         private void processLine(byte[] bytes, int from, int to, List<Piece> pieces) {
-            if (tooLarge || !fits(0, to - from, pieces)) {
+            if (!fits(0, to - from, pieces)) {
                 return;
             }
             if (atStart) { // a byte order mark may start the stream; its 3 bytes can arrive apart
@@ -1118,12 +1120,11 @@ public class chat {
                         }
                         throw failure(response.code(), bodyText(response));
                     }
-                    MediaType type = response.body().contentType();
-                    if (type != null && type.subtype().contains("html")) {
+                    if (isWebPage(response)) {
                         throw webPage();
                     }
                     if (isWholeAnswer(response)) {
-                        return wholeAnswer(response, listener, start);
+                        return wholeAnswer(response, listener, start, watchdog);
                     }
                     StreamResult result = readStream(response.body().byteStream(), listener, start, watchdog);
                     if (!result.failedBeforeFirstToken()) {
@@ -1233,6 +1234,12 @@ public class chat {
             }
         }
 
+        /** Whether a response is labelled as a web page (text/html, application/xhtml+xml). */
+        private static boolean isWebPage(Response response) {
+            MediaType type = response.body().contentType();
+            return type != null && type.subtype().contains("html");
+        }
+
         /** A 200 with a web page: a captive portal (hotel or café Wi-Fi), or a base URL that is not an API. */
         private ChatException webPage() {
             return new ChatException("The server at " + config.shownBaseUrl() + " answered with a web page, not with "
@@ -1267,7 +1274,7 @@ public class chat {
          * A server that answers with one chat.completion object although we asked for a stream
          * (some OpenAI-compatible servers do): the answer is in it, so we show it.
          */
-        private Reply wholeAnswer(Response response, StreamListener listener, long start) {
+        private Reply wholeAnswer(Response response, StreamListener listener, long start, Watchdog watchdog) {
             JsonNode answer;
             try {
                 byte[] body = readAtMost(response, limits.maxEventBytes());
@@ -1280,8 +1287,11 @@ public class chat {
             } catch (JsonProcessingException e) {
                 throw new ChatException("The server at " + config.shownBaseUrl() + " answered with JSON that could not be "
                         + "read. Check GROQ_BASE_URL: it must point at an OpenAI-compatible API.");
-            } catch (IOException e) {
-                throw unreachable(e);
+            } catch (IOException e) { // cut as a stream can be: by the stop button, the watchdog or the network
+                if (cancelled) {
+                    return stoppedBeforeAnswer();
+                }
+                throw watchdog.verdict() != null ? new ChatException(watchdog.verdict()) : unreachable(e);
             }
             if (answer.has("error")) {
                 throw failure(response.code(), answer.toString());
@@ -1363,8 +1373,7 @@ public class chat {
                 if (!response.isSuccessful()) {
                     throw failure(response.code(), bodyText(response), false);
                 }
-                MediaType type = response.body().contentType();
-                if (type != null && type.subtype().contains("html")) {
+                if (isWebPage(response)) {
                     throw webPage();
                 }
                 byte[] body = readAtMost(response, limits.maxEventBytes());
@@ -1455,8 +1464,9 @@ public class chat {
                         } else if (piece instanceof Usage u) {
                             usage = u;
                         } else if (piece instanceof StreamError e) {
-                            interruption = "The server stopped the answer with an error: " + redact(e.message())
-                                    + (e.code() != null ? " (" + e.code() + ")" : "");
+                            String said = e.message() + (e.code() != null ? " (" + e.code() + ")" : "");
+                            // the server's words, bounded as in failure(...): an event may be 8 MiB
+                            interruption = "The server stopped the answer with an error: " + shorten(redact(said), 300);
                             break reading;
                         } else if (piece instanceof Done) {
                             done = true;
@@ -1636,7 +1646,7 @@ public class chat {
                 return new ChatException("The server at " + config.shownBaseUrl() + " sends the request round in a circle "
                         + "of redirects (more than 20). Check GROQ_BASE_URL: for Groq it is " + GROQ_URL + ".");
             }
-            if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {
+            if (e instanceof InterruptedIOException) { // a timeout (SocketTimeoutException is one)
                 return new ChatException("No answer from " + config.shownBaseUrl() + " in time. The server may be "
                         + "overloaded; try again.");
             }

@@ -155,6 +155,20 @@ class GroqClientLimitsTest {
     }
 
     @Test
+    void a_whole_answer_that_stalls_halfway_is_given_up_as_a_stall() throws Exception {
+        try (HostileServer stalling = new HostileServer(out -> {
+            out.write(ascii("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"choices\":"));
+            out.flush();
+            Thread.sleep(60_000);
+        })) {
+            ChatException e = assertTimeoutPreemptively(AT_MOST,
+                    () -> assertThrows(ChatException.class, () -> clientOf(stalling, IMPATIENT).stream(HI, listener)));
+
+            assertTrue(e.getMessage().startsWith("The answer stalled: nothing new from"), e.getMessage());
+        }
+    }
+
+    @Test
     void a_retry_that_would_end_after_the_deadline_is_not_waited_for() {
         server.enqueue(error(429, "rate_limit_exceeded", "Rate limit reached.").newBuilder()
                 .setHeader("retry-after", "2").build());
@@ -283,6 +297,20 @@ class GroqClientLimitsTest {
         assertTrue(sentence.contains("Too long. blah"), sentence);
         assertTrue(sentence.length() < 500, sentence.length() + " characters");
         assertTrue(sentence.endsWith("..."), sentence);
+    }
+
+    @Test
+    void a_long_error_in_the_middle_of_the_stream_is_shortened_with_an_ellipsis() {
+        server.enqueue(stream(HI_CHUNK + "event: error\ndata: {\"error\":{\"message\":\"Overloaded. "
+                + "blah ".repeat(1_000_000) + "\",\"code\":\"overloaded\"}}\n\n"));
+
+        Reply reply = client.stream(HI, listener);
+
+        assertEquals("Hi", reply.content());
+        assertTrue(reply.interruption().startsWith("The server stopped the answer with an error: Overloaded. blah"),
+                reply.interruption());
+        assertTrue(reply.interruption().length() < 500, reply.interruption().length() + " characters");
+        assertTrue(reply.interruption().endsWith("..."), reply.interruption());
     }
 
     @Test
