@@ -124,10 +124,30 @@ final class Tmux implements AutoCloseable {
         return !Files.exists(exitStatus);
     }
 
-    /** Stops this tmux server, and the chat with it if it still runs. */
+    /**
+     * Stops this tmux server, and the chat with it if it still runs; returns once the chat
+     * has ended. A chat that is hung up on saves its conversation on the way out, and a test's
+     * temporary folder must not be deleted under that save.
+     */
     @Override
     public void close() throws IOException, InterruptedException {
+        List<ProcessHandle> chat = new ArrayList<>();
+        try {
+            long panePid = Long.parseLong(run("display-message", "-p", "-t", SESSION, "#{pane_pid}").strip());
+            ProcessHandle.of(panePid).ifPresent(pane -> {
+                chat.add(pane);
+                pane.descendants().forEach(chat::add);
+            });
+        } catch (NumberFormatException | IOException e) {
+            // no pane any more: nothing left to wait for
+        }
         run("kill-server");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (ProcessHandle process : chat) {
+            while (process.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
     }
 
     static String lastLine(String screen) {
