@@ -1,0 +1,30 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//
+// bnaGPT, the devs track: the article's MVC project in Java, built to grow.
+//
+//   ./jbang devs                   the page in your browser: Simple Chatbot, Chatbot With Memory
+//   ./jbang devs ask "question"    one answer on stdout, for scripts
+//
+// This file is only the launcher: the code is a Maven-shaped tree under src/main/java, in
+// one package per layer (view -> controller -> llm and model). JBang compiles the whole
+// tree with this file; `jbang export maven devs/bnagpt.java` turns it into a Maven project
+// an IDE opens (see the README, "The devs track").
+//
+//JAVA 17+
+//COMPILE_OPTIONS -encoding UTF-8
+//SOURCES src/main/java/**/*.java
+// The LLM layer: LangChain4j, Java's counterpart of the article's LlamaIndex. Groq speaks
+// OpenAI's protocol, so the OpenAI module talks to it (and to Ollama, LM Studio, vLLM...).
+//DEPS dev.langchain4j:langchain4j:1.19.0
+//DEPS dev.langchain4j:langchain4j-open-ai:1.19.0
+// The view: Javalin (routes, static files, streaming) on Jetty.
+//DEPS io.javalin:javalin:7.2.3
+// Markdown to HTML for the answers, with the model's own HTML shown as text.
+//DEPS org.commonmark:commonmark:0.32.0
+// LangChain4j and Jetty log through slf4j; the app's own output is its sentences.
+//DEPS org.slf4j:slf4j-nop:2.0.17
+//FILES web/index.html=src/main/resources/web/index.html
+//MAIN bnagpt.devs.App
+
+/** Nothing here: JBang starts bnagpt.devs.App (//MAIN above). */
+class bnagpt {}

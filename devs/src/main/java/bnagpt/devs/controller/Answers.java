@@ -1,0 +1,47 @@
+package bnagpt.devs.controller;
+
+import bnagpt.devs.llm.Llm;
+import bnagpt.devs.llm.Stop;
+import bnagpt.devs.model.StreamingMessage;
+
+/** What every engine does with an answer while it streams: keep it, bounded, and pass it on. */
+final class Answers {
+    private Answers() {}
+
+    /** A listener that appends to ANSWER and passes each piece on; past the answer's limit it stops the stream. */
+    static Llm.Listener collecting(StreamingMessage answer, Llm.Listener view, Stop stop) {
+        return new Llm.Listener() {
+            @Override
+            public void onContent(String text) {
+                if (answer.append(text)) {
+                    view.onContent(text);
+                } else {
+                    stop.stop(answer.cutReason());
+                }
+            }
+
+            @Override
+            public void onReasoning(String text) {
+                if (answer.appendReasoning(text)) {
+                    view.onReasoning(text);
+                } else {
+                    stop.stop(answer.cutReason());
+                }
+            }
+
+            @Override
+            public void onRetry(String sentence) {
+                view.onRetry(sentence);
+            }
+        };
+    }
+
+    /** Marks the answer cut when the stream did not end whole. */
+    static void end(StreamingMessage answer, Llm.Reply reply, Stop stop) {
+        if (!reply.complete()) {
+            answer.cut(reply.interruption());
+        } else if ("length".equals(reply.finishReason())) {
+            answer.cut("The answer reached the model's length limit and ends there.");
+        }
+    }
+}
