@@ -18,6 +18,12 @@
 //SOURCES ../101s/chatbot_with_memory.java
 //SOURCES ../101s/web.java
 //SOURCES ../scripts/LocalGroq.java
+// The devs track (devs/): its whole tree, and the libraries its launcher names.
+//SOURCES ../devs/src/main/java/**/*.java
+//DEPS dev.langchain4j:langchain4j:1.19.0
+//DEPS dev.langchain4j:langchain4j-open-ai:1.19.0
+//DEPS io.javalin:javalin:7.2.3
+//DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES *.java
 //DEPS org.junit.jupiter:junit-jupiter:6.1.3
 //DEPS org.junit.platform:junit-platform-launcher:6.1.3
