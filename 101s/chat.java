@@ -72,6 +72,7 @@ import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -2019,9 +2020,10 @@ public class chat {
     }
 
     /**
-     * Writes a file so that a crash never leaves half of it: the text goes to a
-     * temporary file in the same folder, is forced to disk, and then replaces the
-     * old file in one atomic rename. Files are readable by their owner only.
+     * Writes a file so that a crash or a full disk never leaves half of it: the text goes
+     * to a temporary file in the same folder, every byte of it, is forced to disk, and
+     * only then replaces the old file in one atomic rename. A write that fails leaves the
+     * old file as it was. Files are readable by their owner only.
      */
     static void writePrivately(Path file, String text) throws IOException {
         writePrivately(file, text.getBytes(StandardCharsets.UTF_8));
@@ -2039,12 +2041,25 @@ public class chat {
             }
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                channel.write(ByteBuffer.wrap(bytes));
+                writeAll(channel, ByteBuffer.wrap(bytes));
                 channel.force(true);
             }
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
+     * Writes every byte. One write may take only some of them (a disk that fills up mid-way
+     * does), so we write again until none are left; a channel that takes none is a failure,
+     * not a reason to try forever.
+     */
+    static void writeAll(WritableByteChannel channel, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            if (channel.write(bytes) == 0) {
+                throw new IOException("the disk took none of the last " + bytes.remaining() + " bytes");
+            }
         }
     }
 
