@@ -269,7 +269,7 @@ public class chat {
     /** The command line: a prompt, or nothing for a chat, plus options. */
     record Options(Config config, Path home, String prompt, String modelFlag, String system, String assistant,
                    boolean json, boolean continueLast, String conversationId, boolean save, boolean quiet,
-                   boolean help, boolean listModels, Duration timeout, boolean repl) {
+                   boolean help, boolean listModels, Duration timeout, boolean repl, Integer maxAnswerBytes) {
 
         static final String HELP = """
                 bnaGPT: chat with Groq's fast LLMs from your terminal.
@@ -298,6 +298,8 @@ public class chat {
                                           default %s)
                       --timeout SECONDS   how long to wait for the answer to begin, and at most
                                           between two pieces of it (default 60)
+                      --max-answer-bytes N  the most one answer may bring, answer and reasoning
+                                          together; past it the answer is cut (default %s)
                       --list-models       print the available models and their context windows
                   -h, --help              this text
 
@@ -315,11 +317,11 @@ public class chat {
                   NO_COLOR                no colours
 
                 The answer goes to stdout; everything else goes to stderr.
-                """.formatted(DEFAULT_MODEL, GROQ_URL);
+                """.formatted(DEFAULT_MODEL, GROQ_URL, MAX_ANSWER_BYTES);
 
         /** Flags followed by a value: "-m NAME", "--model NAME" or "--model=NAME". */
         static final List<String> VALUE_FLAGS = List.of("-m", "--model", "-s", "--system", "--assistant",
-                "--conversation", "--base-url", "--timeout");
+                "--conversation", "--base-url", "--timeout", "--max-answer-bytes");
         /** Flags that are on when given, and take no value: "--json=false" is a mistake, not "off". */
         static final List<String> SWITCHES = List.of("-h", "--help", "--list-models", "--json", "-c", "--continue",
                 "--no-save", "-q", "--quiet", "--repl");
@@ -339,6 +341,7 @@ public class chat {
             boolean listModels = false;
             Duration timeout = null;
             boolean repl = false;
+            Integer maxAnswerBytes = null;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 String inlineValue = null;
@@ -370,6 +373,7 @@ public class chat {
                     case "--repl" -> repl = true;
                     case "--base-url" -> baseUrl = value;
                     case "--timeout" -> timeout = secondsFlag(arg, value);
+                    case "--max-answer-bytes" -> maxAnswerBytes = bytesFlag(arg, value);
                     case "--api-key", "--key" -> throw new ChatException(
                             "The key is never passed as a flag (it would show in the process list): "
                                     + "set GROQ_API_KEY in the environment instead.", 2);
@@ -398,12 +402,27 @@ public class chat {
                         + "as an argument with it.", 2);
             }
             return new Options(config, chat.home(env), prompt, modelFlag, system, assistant, json, continueLast,
-                    conversationId, save, quiet, help, listModels, timeout, repl);
+                    conversationId, save, quiet, help, listModels, timeout, repl, maxAnswerBytes);
         }
 
-        /** The limits for the client: the defaults, or the waits --timeout asks for. */
+        /** The limits for the client: the defaults, or what --timeout and --max-answer-bytes ask for. */
         Limits limits() {
-            return timeout == null ? Limits.DEFAULT : Limits.DEFAULT.withTimeout(timeout);
+            Limits limits = timeout == null ? Limits.DEFAULT : Limits.DEFAULT.withTimeout(timeout);
+            return maxAnswerBytes == null ? limits : limits.withMaxAnswerBytes(maxAnswerBytes);
+        }
+
+        /** A number of bytes for an answer: at least 1 KiB, at most what a saved conversation may hold. */
+        private static int bytesFlag(String flag, String value) {
+            try {
+                long bytes = Long.parseLong(value.strip());
+                if (bytes >= 1024 && bytes <= ConversationStore.LARGEST) {
+                    return (int) bytes;
+                }
+            } catch (NumberFormatException e) {
+                // the sentence below says what is expected
+            }
+            throw new ChatException(flag + " needs a number of bytes from 1024 to " + ConversationStore.LARGEST + " ("
+                    + mebibytes(ConversationStore.LARGEST) + "), like " + flag + " 1000000.", 2);
         }
 
         private static Duration secondsFlag(String flag, String value) {
@@ -474,6 +493,14 @@ public class chat {
      * server must not be able to fill our memory with one endless line.
      */
     public static final int MAX_EVENT_BYTES = 8 << 20;
+
+    /**
+     * The most text one answer may bring, answer and reasoning together (4 MiB). For safety:
+     * every chunk may be valid and the answer never end, and it is all kept in memory, and
+     * then saved. A long real answer is some 65,000 tokens, a quarter of a MiB; and a
+     * conversation must stay under the 16 MiB a saved one may be (ConversationStore.LARGEST).
+     */
+    public static final int MAX_ANSWER_BYTES = 4 << 20;
 
     /**
      * Turns the bytes of a streamed response into pieces, following the
@@ -951,15 +978,25 @@ public class chat {
      * {@code firstByte}: from asking until the response begins, retries and their pauses
      * included. {@code stall}: the longest silence in the middle of an answer (keep-alive
      * comments are not news). {@code maxEventBytes}: the longest line or event of a stream,
-     * and the largest whole answer or model list.
+     * and the largest whole answer or model list. {@code maxAnswerBytes}: the most text one
+     * answer may bring, answer and reasoning together, counted in UTF-8 (--max-answer-bytes).
      */
-    public record Limits(Duration firstByte, Duration stall, int maxEventBytes) {
+    public record Limits(Duration firstByte, Duration stall, int maxEventBytes, int maxAnswerBytes) {
         public static final Limits DEFAULT =
-                new Limits(Duration.ofSeconds(60), Duration.ofSeconds(60), MAX_EVENT_BYTES);
+                new Limits(Duration.ofSeconds(60), Duration.ofSeconds(60), MAX_EVENT_BYTES, MAX_ANSWER_BYTES);
+
+        public Limits(Duration firstByte, Duration stall, int maxEventBytes) {
+            this(firstByte, stall, maxEventBytes, MAX_ANSWER_BYTES);
+        }
 
         /** --timeout SECONDS: both waits at once. */
         public Limits withTimeout(Duration timeout) {
-            return new Limits(timeout, timeout, maxEventBytes);
+            return new Limits(timeout, timeout, maxEventBytes, maxAnswerBytes);
+        }
+
+        /** --max-answer-bytes N. */
+        public Limits withMaxAnswerBytes(int bytes) {
+            return new Limits(firstByte, stall, maxEventBytes, bytes);
         }
     }
 
@@ -1305,6 +1342,14 @@ public class chat {
             JsonNode message = choice.path("message");
             String content = message.path("content").isTextual() ? message.path("content").asText() : "";
             String reasoning = message.path("reasoning").isTextual() ? message.path("reasoning").asText() : "";
+            // The same total limit as a stream's: what fits is kept, reasoning first as it would have come.
+            String interruption = null;
+            long room = limits.maxAnswerBytes();
+            if (utf8Length(new Reasoning(reasoning)) + utf8Length(new Content(content)) > room) {
+                interruption = tooLongAnswer();
+                reasoning = prefixWithin(reasoning, room);
+                content = prefixWithin(content, room - utf8Length(new Reasoning(reasoning)));
+            }
             Duration firstToken = Duration.ofNanos(System.nanoTime() - start);
             if (!reasoning.isEmpty()) {
                 listener.onReasoning(reasoning);
@@ -1317,7 +1362,23 @@ public class chat {
                     : "stop"; // a whole answer is a finished one
             JsonNode groqUsage = answer.path("x_groq").path("usage");
             Usage usage = StreamParser.usageFrom(groqUsage.isObject() ? groqUsage : answer.path("usage"));
-            return new Reply(content, reasoning, finishReason, usage, firstToken, null);
+            return new Reply(content, reasoning, interruption == null ? finishReason : null, usage, firstToken,
+                    interruption);
+        }
+
+        /** The longest start of TEXT that is at most BYTES long in UTF-8, never half a character. */
+        private static String prefixWithin(String text, long bytes) {
+            long used = 0;
+            int end = 0;
+            while (end < text.length()) {
+                int next = text.offsetByCodePoints(end, 1);
+                used += utf8Length(new Content(text.substring(end, next)));
+                if (used > bytes) {
+                    break;
+                }
+                end = next;
+            }
+            return text.substring(0, end);
         }
 
         /** At most {@code limit} bytes of a body, plus one to tell a longer one; the rest is left unread. */
@@ -1441,6 +1502,7 @@ public class chat {
             Duration firstToken = null;
             String interruption = null;
             boolean done = false;
+            long answerBytes = 0; // content and reasoning, in UTF-8: at most limits.maxAnswerBytes()
             byte[] buffer = new byte[16 * 1024];
             try {
                 int n;
@@ -1453,6 +1515,11 @@ public class chat {
                     for (Piece piece : pieces) {
                         if (firstToken == null && (piece instanceof Content || piece instanceof Reasoning)) {
                             firstToken = Duration.ofNanos(System.nanoTime() - start);
+                        }
+                        if ((piece instanceof Content || piece instanceof Reasoning)
+                                && (answerBytes += utf8Length(piece)) > limits.maxAnswerBytes()) {
+                            interruption = tooLongAnswer();
+                            break reading;
                         }
                         if (piece instanceof Content c) {
                             content.append(c.text());
@@ -1499,6 +1566,25 @@ public class chat {
             Reply reply = new Reply(content.toString(), reasoning.toString(), finishReason, usage, firstToken,
                     interruption);
             return new StreamResult(reply, false);
+        }
+
+        /** The interruption of an answer that passed limits.maxAnswerBytes(). */
+        private String tooLongAnswer() {
+            return "The answer passed " + mebibytes(limits.maxAnswerBytes()) + " (answer and reasoning together), "
+                    + "more than any model writes in one answer, so reading stopped there.";
+        }
+
+        /** The size of a piece's text in UTF-8, counted without encoding it. */
+        private static long utf8Length(Piece piece) {
+            String text = piece instanceof Content c ? c.text() : ((Reasoning) piece).text();
+            long bytes = text.length(); // one a character, plus what the longer characters take
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c >= 0x80) {
+                    bytes += c < 0x800 || Character.isSurrogate(c) ? 1 : 2; // a surrogate pair is 4 bytes in all
+                }
+            }
+            return bytes;
         }
 
         private Request.Builder authorized(HttpUrl url) {
@@ -1788,6 +1874,11 @@ public class chat {
                         + first + " as the other chat left it, and this chat as " + conversation.id() + ".";
             }
             byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(conversation));
+            if (bytes.length > LARGEST) { // load(...) would refuse the file: keep the one we have
+                throw new ChatException("The conversation " + conversation.id() + " has grown past "
+                        + mebibytes(LARGEST) + ", the most a saved conversation may be, so this turn is not saved "
+                        + "(the file keeps the turns before it). Start a new conversation with /new.");
+            }
             writePrivately(file(conversation.id()), bytes);
             conversation.savedFingerprint = sha256(bytes);
             return notice;
