@@ -1845,20 +1845,53 @@ public class chat {
          */
         public String save(Conversation conversation) {
             try {
-                // One save at a time, in this program (a lock) and between programs (a lock file),
-                // so that no other save slips in between the check and the write.
-                synchronized (ConversationStore.class) {
-                    createPrivateFolder(folder);
-                    Path lockPath = folder.resolveSibling("conversations.lock");
-                    createPrivateFile(lockPath);
-                    try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.WRITE)) {
-                        lockFile.lock(); // held until the channel closes
-                        return saveLocked(conversation);
-                    }
-                }
+                return locked(() -> saveLocked(conversation));
             } catch (IOException e) {
                 throw new ChatException("Could not save the conversation in " + folder + " (" + describe(e)
                         + "), so it is not saved.");
+            }
+        }
+
+        /** What is done to the folder while the lock is held. */
+        private interface Change<T> {
+            T run() throws IOException;
+        }
+
+        /**
+         * One change at a time, in this program (a lock) and between programs (a lock file),
+         * so that no other save slips in between a check and the write that follows it.
+         */
+        private <T> T locked(Change<T> change) throws IOException {
+            synchronized (ConversationStore.class) {
+                createPrivateFolder(folder);
+                Path lockPath = folder.resolveSibling("conversations.lock");
+                createPrivateFile(lockPath);
+                try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.WRITE)) {
+                    lockFile.lock(); // held until the channel closes
+                    return change.run();
+                }
+            }
+        }
+
+        /**
+         * Removes the file this conversation saved, now that it has no messages left (its only
+         * question could not be sent): unless another chat has changed the file since.
+         */
+        void forget(Conversation conversation) {
+            if (conversation.savedFingerprint == null) {
+                return;
+            }
+            try {
+                locked(() -> {
+                    if (conversation.savedFingerprint.equals(fingerprint(file(conversation.id())))) {
+                        Files.delete(file(conversation.id()));
+                    }
+                    conversation.savedFingerprint = null;
+                    return null;
+                });
+            } catch (IOException e) {
+                throw new ChatException("Could not remove the conversation file " + file(conversation.id()) + " ("
+                        + describe(e) + "), which holds a question that was not sent.");
             }
         }
 
@@ -2667,6 +2700,13 @@ public class chat {
         /** In a chat (loop), not a single question: a failed save is followed by more turns. */
         private boolean chatting;
 
+        /**
+         * How often a growing answer is saved. For safety: a crash (kill -9, a power cut) in the
+         * middle of a long answer loses at most this much of it. The question itself is saved
+         * before it is sent.
+         */
+        static final Duration SAVE_EVERY = Duration.ofSeconds(3);
+
         Chat(GroqClient client, Conversation conversation, ConversationStore store, Terminal terminal,
              boolean quiet) {
             this.client = client;
@@ -2915,14 +2955,22 @@ public class chat {
         Reply answer(String prompt) {
             // Step 7.1: add the new message to the conversation.
             conversation.add(Message.user(prompt));
+            saveAlongTheWay(null); // for safety: on disk before it is sent
             // Step 7.3: ask Groq with the whole conversation, print each piece as it arrives.
             Spinner spinner = new Spinner(terminal);
             StringBuilder arrived = new StringBuilder(); // the pieces of one network read
             StreamListener printer = new StreamListener() {
+                /** For safety: the answer so far, saved every SAVE_EVERY while it grows. */
+                private final StringBuilder soFar = new StringBuilder();
+                private long lastSave = System.nanoTime();
+
                 @Override
                 public void onContent(String text) {
                     spinner.stop();
                     arrived.append(text);
+                    if (store != null) {
+                        soFar.append(text);
+                    }
                 }
 
                 @Override
@@ -2930,6 +2978,10 @@ public class chat {
                     terminal.printAnswer(arrived);
                     terminal.out.flush();
                     arrived.setLength(0);
+                    if (soFar.length() > 0 && System.nanoTime() - lastSave >= SAVE_EVERY.toNanos()) {
+                        saveAlongTheWay(soFar.toString());
+                        lastSave = System.nanoTime();
+                    }
                 }
 
                 @Override
@@ -2948,6 +3000,7 @@ public class chat {
             } catch (ChatException e) {
                 conversation.removeLast(); // nothing was answered: the question can be asked again
                 answering = false;
+                save(); // without the question saved before it was sent
                 throw e;
             } finally {
                 spinner.stop();
@@ -3074,10 +3127,14 @@ public class chat {
          * but a run that ends with its conversation unsaved ends with status 1.
          */
         private void save() {
-            if (store == null || conversation.messages().isEmpty()) {
+            if (store == null) {
                 return;
             }
             try {
+                if (conversation.messages().isEmpty()) { // its one question was saved, then not answered
+                    store.forget(conversation);
+                    return;
+                }
                 String notice = store.save(conversation);
                 if (notice != null) {
                     terminal.note(notice);
@@ -3087,6 +3144,32 @@ public class chat {
                 unsaved = true;
                 terminal.error(e.getMessage() + (chatting ? " The chat goes on; unless a later save works, it will "
                         + "end with status 1." : ""));
+            }
+        }
+
+        /**
+         * A save in the middle of a turn: the question before it is sent, or the answer so far
+         * (PARTIAL, marked cut until it is whole). A failure is not said here: the save that
+         * ends the turn says it, if it fails too.
+         */
+        private void saveAlongTheWay(String partial) {
+            if (store == null) {
+                return;
+            }
+            if (partial != null) {
+                conversation.add(new Message("assistant", partial, true));
+            }
+            try {
+                String notice = store.save(conversation);
+                if (notice != null) {
+                    terminal.note(notice);
+                }
+            } catch (ChatException e) {
+                // said at the end of the turn
+            } finally {
+                if (partial != null) {
+                    conversation.removeLast();
+                }
             }
         }
 
