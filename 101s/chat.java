@@ -66,7 +66,9 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ProtocolException;
+import java.net.Proxy;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnknownHostException;
@@ -107,8 +109,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import okhttp3.Call;
+import okhttp3.Connection;
+import okhttp3.ConnectionPool;
 import okhttp3.ConnectionSpec;
+import okhttp3.EventListener;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -1052,12 +1058,17 @@ public class chat {
         }
 
         private static OkHttpClient httpClient(Config config, Limits limits) {
+            ConnectionPool pool = new ConnectionPool();
+            FreshConnectionRetry freshConnectionRetry = new FreshConnectionRetry(pool);
             OkHttpClient.Builder builder = new OkHttpClient.Builder()
                     .connectTimeout(Duration.ofSeconds(10))
                     // OkHttp's read timeout restarts at every byte, keep-alives too: the Watchdog
                     // keeps our limits, and this is only a backstop behind it.
                     .readTimeout(limits.firstByte().plus(limits.stall()))
-                    .retryOnConnectionFailure(false);   // we retry ourselves, and say so
+                    .retryOnConnectionFailure(false)   // we retry ourselves, and say so
+                    .connectionPool(pool)
+                    .addInterceptor(freshConnectionRetry)
+                    .eventListener(freshConnectionRetry);
             if (config.baseUrl().startsWith("http://")) {
                 // A plain-http server (local, Ollama) needs no TLS. Saying so spares
                 // OkHttp from loading the system's certificates: a tenth of a second.
@@ -1269,6 +1280,59 @@ public class chat {
             public synchronized void close() {
                 closed = true;
                 notifyAll();
+            }
+        }
+
+        /**
+         * For safety: a kept-alive connection that the server has closed since (servers close
+         * idle ones after a minute or so) fails the next request before a byte of the answer
+         * arrives, with "unexpected end of stream". Such a request, GET or POST, is sent once
+         * more, at once and without a word, on a new connection: the idle ones are closed first,
+         * as stale as the one that failed. A request that fails on a new connection is not sent
+         * again here; the retries in send(...) decide, and say so. (OkHttp's own
+         * retryOnConnectionFailure would retry far more, silently: it stays off.)
+         *
+         * OkHttp tells an EventListener whether a call made a connection (connectStart) or took
+         * one from the pool (connectionAcquired alone); the call's tag carries that to intercept.
+         */
+        static final class FreshConnectionRetry extends EventListener implements Interceptor {
+            private final ConnectionPool pool;
+
+            FreshConnectionRetry(ConnectionPool pool) {
+                this.pool = pool;
+            }
+
+            /** What the current attempt of one call did. */
+            private static final class Attempt {
+                volatile boolean connecting;
+                volatile boolean pooled;
+            }
+
+            @Override
+            public Response intercept(Chain chain) throws IOException {
+                Attempt attempt = chain.call().tag(Attempt.class, Attempt::new);
+                attempt.connecting = false;
+                attempt.pooled = false;
+                try {
+                    return chain.proceed(chain.request());
+                } catch (IOException e) {
+                    if (!attempt.pooled || chain.call().isCanceled() || e instanceof InterruptedIOException) {
+                        throw e;
+                    }
+                    pool.evictAll();
+                    return chain.proceed(chain.request());
+                }
+            }
+
+            @Override
+            public void connectStart(Call call, InetSocketAddress address, Proxy proxy) {
+                call.tag(Attempt.class, Attempt::new).connecting = true;
+            }
+
+            @Override
+            public void connectionAcquired(Call call, Connection connection) {
+                Attempt attempt = call.tag(Attempt.class, Attempt::new);
+                attempt.pooled = !attempt.connecting;
             }
         }
 
