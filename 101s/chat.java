@@ -69,8 +69,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.Proxy;
+import java.net.ProxySelector;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -112,6 +115,7 @@ import okhttp3.Call;
 import okhttp3.Connection;
 import okhttp3.ConnectionPool;
 import okhttp3.ConnectionSpec;
+import okhttp3.Credentials;
 import okhttp3.EventListener;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -150,7 +154,7 @@ public class chat {
             if (config.apiKey() == null && config.isGroq() && terminal.interactive) {
                 config = config.withApiKey(KeyFile.askAndRemember(options.home(), terminal));
             }
-            GroqClient client = new GroqClient(config, options.limits());
+            GroqClient client = new GroqClient(config, options.limits(), ProxyVariables.from(env));
             if (options.listModels()) {
                 for (Model model : client.models()) {
                     terminal.printAnswer(String.format("%-40s %,9d tokens%n", model.id(), model.contextWindow()));
@@ -270,6 +274,150 @@ public class chat {
     static Path home(Map<String, String> env) {
         String home = blankToNull(env.get("BNAGPT_HOME"));
         return home != null ? Path.of(home) : Path.of(System.getProperty("user.home"), ".bnagpt");
+    }
+
+    /**
+     * The proxy variables (beyond Part 0: for a chat behind a company proxy), read as curl
+     * reads them, so that where curl gets through, the chat does too:
+     * <ul>
+     * <li>{@code https_proxy} for https addresses, {@code http_proxy} for plain-http ones, and
+     *     {@code all_proxy} for both when those are not set; each also in capitals
+     *     ({@code HTTPS_PROXY}), the lowercase name winning when both are set. (curl reads only
+     *     the lowercase http_proxy; HTTP_PROXY is read too, as most tools do.)</li>
+     * <li>A proxy is {@code http://host:port} (or just {@code host:port}), with
+     *     {@code user:password@} before the host when it wants them, or
+     *     {@code socks5://host:port}.</li>
+     * <li>{@code no_proxy}: hosts reached directly, separated by commas: {@code *} for all of
+     *     them, a domain with its subdomains ({@code example.com} and {@code .example.com} both
+     *     match api.example.com), or an IP address.</li>
+     * <li>This machine's own addresses (localhost, 127.x.x.x, ::1) are always reached directly:
+     *     a proxy cannot reach a server on your machine, such as the local Groq server.</li>
+     * </ul>
+     * Public, and with no other part of the chat in it, so that another client (the page's
+     * server, say) can follow the same rules: {@link #select} is a java.net.ProxySelector.
+     */
+    public static final class ProxyVariables extends ProxySelector {
+        private final Proxy https;
+        private final Proxy http;
+        private final List<String> direct;
+        private final String user;
+        private final String password;
+
+        private ProxyVariables(Proxy https, Proxy http, List<String> direct, String user, String password) {
+            this.https = https;
+            this.http = http;
+            this.direct = direct;
+            this.user = user;
+            this.password = password;
+        }
+
+        /** The proxies the environment asks for; null when it sets none, so that Java's own settings apply. */
+        public static ProxyVariables from(Map<String, String> env) {
+            String all = variable(env, "all_proxy");
+            String httpsUrl = orDefault(variable(env, "https_proxy"), all);
+            String httpUrl = orDefault(variable(env, "http_proxy"), all);
+            if (httpsUrl == null && httpUrl == null) {
+                return null;
+            }
+            List<String> direct = new ArrayList<>();
+            String noProxy = variable(env, "no_proxy");
+            for (String entry : (noProxy == null ? "" : noProxy).split(",")) {
+                String host = entry.strip().toLowerCase();
+                if (host.startsWith("[") && host.endsWith("]")) { // an IPv6 address, as in a URL
+                    host = host.substring(1, host.length() - 1);
+                }
+                host = host.startsWith(".") ? host.substring(1) : host;
+                if (!host.isEmpty()) {
+                    direct.add(host);
+                }
+            }
+            HttpUrl credentials = parse(httpsUrl != null ? httpsUrl : httpUrl);
+            return new ProxyVariables(proxy(httpsUrl), proxy(httpUrl), List.copyOf(direct),
+                    blankToNull(credentials.username()), credentials.password());
+        }
+
+        /** NAME in lowercase, else in capitals; an empty value counts as not set. */
+        private static String variable(Map<String, String> env, String name) {
+            return orDefault(blankToNull(env.get(name)), blankToNull(env.get(name.toUpperCase())));
+        }
+
+        /** The proxy at URL ("http://host:port", "host:port", "socks5://host:port"); NO_PROXY for none. */
+        private static Proxy proxy(String url) {
+            if (url == null) {
+                return Proxy.NO_PROXY;
+            }
+            HttpUrl parsed = parse(url);
+            Proxy.Type type = url.matches("(?i)socks5h?://.*") ? Proxy.Type.SOCKS : Proxy.Type.HTTP;
+            return new Proxy(type, InetSocketAddress.createUnresolved(parsed.host(), parsed.port()));
+        }
+
+        /** A proxy's address read as a web address (http:// when it has no scheme; port 1080 for socks5). */
+        private static HttpUrl parse(String url) {
+            String scheme = url.contains("://") ? url.substring(0, url.indexOf("://")).toLowerCase() : "http";
+            String rest = url.contains("://") ? url.substring(url.indexOf("://") + 3) : url;
+            HttpUrl parsed = switch (scheme) {
+                case "http" -> HttpUrl.parse("http://" + rest);
+                case "socks5", "socks5h" -> HttpUrl.parse("http://" + (rest.matches("[^/]*:\\d+(/.*)?") ? rest
+                        : rest.replaceFirst("^([^/]*)", "$1:1080")));
+                default -> null;
+            };
+            if (parsed == null) {
+                throw new ChatException("The proxy \"" + withoutPassword(url) + "\" (from https_proxy, http_proxy or "
+                        + "all_proxy) is not one the chat can use: write it as http://host:port or "
+                        + "socks5://host:port.", 2);
+            }
+            return parsed;
+        }
+
+        /** The proxy for a request to this address, by the rules above. */
+        public Proxy proxyFor(String scheme, String host) {
+            String name = host.toLowerCase();
+            if (name.startsWith("[") && name.endsWith("]")) {
+                name = name.substring(1, name.length() - 1);
+            }
+            if (isThisMachine(name)) {
+                return Proxy.NO_PROXY;
+            }
+            for (String entry : direct) {
+                if (entry.equals("*") || name.equals(entry) || name.endsWith("." + entry)) {
+                    return Proxy.NO_PROXY;
+                }
+            }
+            return scheme.equalsIgnoreCase("https") ? https : http;
+        }
+
+        private static boolean isThisMachine(String host) {
+            return host.equals("localhost") || host.endsWith(".localhost") || host.startsWith("127.")
+                    || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1");
+        }
+
+        @Override
+        public List<Proxy> select(URI uri) {
+            return List.of(uri.getHost() == null ? Proxy.NO_PROXY : proxyFor(uri.getScheme(), uri.getHost()));
+        }
+
+        @Override
+        public void connectFailed(URI uri, SocketAddress address, IOException e) {
+            // OkHttp says why itself; there is no other proxy to try
+        }
+
+        /** Answers a proxy that asks who we are (407) with the user and password of its address. */
+        public okhttp3.Authenticator authenticator() {
+            return (route, response) -> {
+                if (user == null || response.request().header("Proxy-Authorization") != null) {
+                    return null; // nothing to say, or it was said and refused: give up
+                }
+                return response.request().newBuilder()
+                        .header("Proxy-Authorization", Credentials.basic(user, password)).build();
+            };
+        }
+
+        /** Never the password. */
+        @Override
+        public String toString() {
+            return "ProxyVariables[https=" + https + ", http=" + http + ", no_proxy=" + direct
+                    + (user == null ? "" : ", user=" + user) + "]";
+        }
     }
 
     /** The command line: a prompt, or nothing for a chat, plus options. */
@@ -1053,11 +1201,17 @@ public class chat {
             this(config, Limits.DEFAULT);
         }
 
+        /** A client that reaches the server through the proxies the environment names, if any (ProxyVariables). */
         public GroqClient(Config config, Limits limits) {
-            this(config, httpClient(config, limits), RetryPolicy.DEFAULT, limits);
+            this(config, limits, ProxyVariables.from(System.getenv()));
         }
 
-        private static OkHttpClient httpClient(Config config, Limits limits) {
+        /** PROXIES: the proxy variables to follow; null for none (Java's own proxy settings then apply). */
+        public GroqClient(Config config, Limits limits, ProxyVariables proxies) {
+            this(config, httpClient(config, limits, proxies), RetryPolicy.DEFAULT, limits);
+        }
+
+        private static OkHttpClient httpClient(Config config, Limits limits, ProxyVariables proxies) {
             ConnectionPool pool = new ConnectionPool();
             FreshConnectionRetry freshConnectionRetry = new FreshConnectionRetry(pool);
             OkHttpClient.Builder builder = new OkHttpClient.Builder()
@@ -1073,6 +1227,9 @@ public class chat {
                 // A plain-http server (local, Ollama) needs no TLS. Saying so spares
                 // OkHttp from loading the system's certificates: a tenth of a second.
                 builder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
+            }
+            if (proxies != null) {
+                builder.proxySelector(proxies).proxyAuthenticator(proxies.authenticator());
             }
             return builder.build();
         }
