@@ -150,6 +150,9 @@ public class chat {
                 terminal.out.flush();
                 return 0;
             }
+            if (options.list() || options.delete() != null || options.rename() != null) {
+                return manageSaved(options, terminal);
+            }
             Config config = options.config();
             if (config.apiKey() == null && config.isGroq() && terminal.interactive) {
                 config = config.withApiKey(KeyFile.askAndRemember(options.home(), terminal));
@@ -172,6 +175,24 @@ public class chat {
             terminal.error(e.getMessage());
             return e.exitCode;
         }
+    }
+
+    /** --list, --delete ID and --rename ID TITLE: the saved conversations, with no server and no key. */
+    static int manageSaved(Options options, Terminal terminal) {
+        ConversationStore store = new ConversationStore(options.home());
+        if (options.list()) {
+            for (String line : store.list()) {
+                terminal.printAnswer(line + "\n");
+            }
+            terminal.out.flush();
+        } else if (options.delete() != null) {
+            String title = store.delete(options.delete());
+            terminal.note("Deleted conversation " + options.delete() + " (" + title + ").");
+        } else {
+            String title = store.rename(options.rename(), options.prompt());
+            terminal.note("Renamed conversation " + options.rename() + ": " + title + ".");
+        }
+        return 0;
     }
 
     // ---------------------------------------------------------------------------------
@@ -423,7 +444,8 @@ public class chat {
     /** The command line: a prompt, or nothing for a chat, plus options. */
     record Options(Config config, Path home, String prompt, String modelFlag, String system, String assistant,
                    boolean json, boolean continueLast, String conversationId, boolean save, boolean quiet,
-                   boolean help, boolean listModels, Duration timeout, boolean repl, Integer maxAnswerBytes) {
+                   boolean help, boolean listModels, Duration timeout, boolean repl, Integer maxAnswerBytes,
+                   boolean list, String delete, String rename) {
 
         static final String HELP = """
                 bnaGPT: chat with Groq's fast LLMs from your terminal.
@@ -445,6 +467,9 @@ public class chat {
                   -c, --continue          continue the most recent conversation
                       --conversation ID   continue the conversation ID (see /list)
                       --no-save           do not save this conversation
+                      --list              list the saved conversations: ID and title, newest first
+                      --delete ID         delete the saved conversation ID
+                      --rename ID TITLE   give the saved conversation ID a title of your own
                       --repl              read stdin as a chat, one message (or /command) a line, as a
                                           script would type it; without it, piped input is one prompt
                   -q, --quiet             no speed line after the answer
@@ -457,8 +482,8 @@ public class chat {
                       --list-models       print the available models and their context windows
                   -h, --help              this text
 
-                In a chat: /new  /list  /load ID  /history  /system TEXT  /model NAME  /json on|off
-                  /exit. A line of three quotes (\"\"\") starts a message of several lines; another
+                In a chat: /new  /list  /load ID  /rename TITLE  /delete [ID]  /history  /system TEXT
+                  /model NAME  /json on|off  /exit. A line of three quotes (\"\"\") starts a message of several lines; another
                   ends it. Ctrl-C stops an answer; at the prompt it ends the chat, like Ctrl-D.
 
                 Environment:
@@ -475,10 +500,10 @@ public class chat {
 
         /** Flags followed by a value: "-m NAME", "--model NAME" or "--model=NAME". */
         static final List<String> VALUE_FLAGS = List.of("-m", "--model", "-s", "--system", "--assistant",
-                "--conversation", "--base-url", "--timeout", "--max-answer-bytes");
+                "--conversation", "--base-url", "--timeout", "--max-answer-bytes", "--delete", "--rename");
         /** Flags that are on when given, and take no value: "--json=false" is a mistake, not "off". */
         static final List<String> SWITCHES = List.of("-h", "--help", "--list-models", "--json", "-c", "--continue",
-                "--no-save", "-q", "--quiet", "--repl");
+                "--no-save", "-q", "--quiet", "--repl", "--list");
 
         static Options parse(String[] args, Map<String, String> env) {
             List<String> words = new ArrayList<>();
@@ -496,6 +521,9 @@ public class chat {
             Duration timeout = null;
             boolean repl = false;
             Integer maxAnswerBytes = null;
+            boolean list = false;
+            String delete = null;
+            String rename = null;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 String inlineValue = null;
@@ -528,6 +556,9 @@ public class chat {
                     case "--base-url" -> baseUrl = value;
                     case "--timeout" -> timeout = secondsFlag(arg, value);
                     case "--max-answer-bytes" -> maxAnswerBytes = bytesFlag(arg, value);
+                    case "--list" -> list = true;
+                    case "--delete" -> delete = value;
+                    case "--rename" -> rename = value;
                     case "--api-key", "--key" -> throw new ChatException(
                             "The key is never passed as a flag (it would show in the process list): "
                                     + "set GROQ_API_KEY in the environment instead.", 2);
@@ -544,19 +575,29 @@ public class chat {
                 }
             }
             // Only now is the server known: the key file is read for Groq's URL alone (and
-            // not at all for --help, which must work whatever state the key file is in).
-            Config config = help ? new Config(null, baseUrl, orDefault(env.get("GROQ_MODEL"), DEFAULT_MODEL))
+            // not at all for --help, which must work whatever state the key file is in, nor
+            // for --list, --delete and --rename, which need no server).
+            boolean offline = help || list || delete != null || rename != null;
+            Config config = offline ? new Config(null, baseUrl, orDefault(env.get("GROQ_MODEL"), DEFAULT_MODEL))
                     : Config.fromEnvironment(env, baseUrl);
             if (modelFlag != null) {
                 config = config.withModel(modelFlag);
             }
             String prompt = words.isEmpty() ? null : String.join(" ", words);
+            if (rename != null && prompt == null) {
+                throw new ChatException("--rename ID needs the new title after the ID, as in --rename " + rename
+                        + " \"Trip to Rome\".", 2);
+            }
+            if ((list || delete != null) && prompt != null) {
+                throw new ChatException((list ? "--list" : "--delete ID") + " takes no question: ask it on its own.",
+                        2);
+            }
             if (repl && prompt != null) {
                 throw new ChatException("--repl reads every message from stdin, one a line: give no question "
                         + "as an argument with it.", 2);
             }
             return new Options(config, chat.home(env), prompt, modelFlag, system, assistant, json, continueLast,
-                    conversationId, save, quiet, help, listModels, timeout, repl, maxAnswerBytes);
+                    conversationId, save, quiet, help, listModels, timeout, repl, maxAnswerBytes, list, delete, rename);
         }
 
         /** The limits for the client: the defaults, or what --timeout and --max-answer-bytes ask for. */
@@ -1984,6 +2025,8 @@ public class chat {
         private String system;
         private String model;
         private boolean json;
+        /** A title given with /rename or --rename; null: the first question is the title. */
+        private String title;
 
         public Conversation() {
             this(newId(), Instant.now());
@@ -2024,10 +2067,20 @@ public class chat {
             messages.remove(messages.size() - 1);
         }
 
-        /** The first question, shortened: what /list shows. */
-        String title() {
+        /** What /list shows: the title given with /rename, or else the first question, shortened. */
+        public String title() {
+            return title != null ? title : firstQuestion();
+        }
+
+        private String firstQuestion() {
             return messages.stream().filter(m -> m.role().equals("user")).findFirst()
                     .map(m -> shorten(m.content().replace('\n', ' '), 60)).orElse("(empty)");
+        }
+
+        /** A title of your own (one line, 100 characters at most); a blank one goes back to the first question. */
+        public void rename(String newTitle) {
+            String line = blankToNull(newTitle == null ? null : newTitle.replace('\n', ' ').strip());
+            title = line == null ? null : shorten(line, 100);
         }
     }
 
@@ -2163,7 +2216,7 @@ public class chat {
         public Conversation load(String id) {
             Path file = file(id);
             if (!id.matches("[A-Za-z0-9_.-]+") || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                throw new ChatException("There is no saved conversation \"" + id + "\". See them with /list.");
+                throw noSuchConversation(id);
             }
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 throw new ChatException("The conversation file " + file + " is a link or not a plain file, so it was "
@@ -2186,6 +2239,40 @@ public class chat {
             } catch (Damaged e) {
                 throw new ChatException("The conversation file " + file + " is damaged (" + e.getMessage()
                         + "). It was left as it is.");
+            }
+        }
+
+        private static ChatException noSuchConversation(String id) {
+            return new ChatException("There is no saved conversation \"" + id + "\". See them with --list (or /list in "
+                    + "a chat).");
+        }
+
+        /** Removes a saved conversation for good; returns its title, for the sentence that says so. */
+        public String delete(String id) {
+            Path file = file(id);
+            if (!id.matches("[A-Za-z0-9_.-]+") || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw noSuchConversation(id); // a link is not ours to remove either
+            }
+            String title = titleOf(file);
+            try {
+                locked(() -> Files.deleteIfExists(file));
+            } catch (IOException e) {
+                throw new ChatException("Could not delete the conversation file " + file + " (" + describe(e) + ").");
+            }
+            return title;
+        }
+
+        /** Gives a saved conversation a title of your own; returns it as it was kept (see Conversation.rename). */
+        public String rename(String id, String title) {
+            try {
+                return locked(() -> {
+                    Conversation conversation = load(id);
+                    conversation.rename(title);
+                    saveLocked(conversation);
+                    return conversation.title();
+                });
+            } catch (IOException e) {
+                throw new ChatException("Could not rename the conversation in " + folder + " (" + describe(e) + ").");
             }
         }
 
@@ -2237,6 +2324,10 @@ public class chat {
                     throw new Damaged("message " + number + " has no text");
                 }
                 conversation.add(new Message(role, node.get("content").asText(), node.path("cut").asBoolean(false)));
+            }
+            // A title that is not the first question's was given to it (/rename, or the page).
+            if (root.path("title").isTextual() && !root.path("title").asText().equals(conversation.firstQuestion())) {
+                conversation.rename(root.path("title").asText());
             }
             return conversation;
         }
@@ -3079,24 +3170,42 @@ public class chat {
                         /new            start a new conversation, with the same instructions, model and JSON mode
                         /list           saved conversations, newest first
                         /load ID        continue a saved conversation
+                        /rename TITLE   give this conversation a title of your own
+                        /delete [ID]    delete a saved conversation (no ID: this one, then start a new one)
                         /history        show this conversation
                         /system TEXT    set the instructions (empty: remove them)
                         /model NAME     switch model (no name: show the current one)
                         /json on|off    JSON mode
                         /exit           end (Ctrl-D and Ctrl-C at the prompt too)
                         \"\"\"             on a line of its own: start or end a message of several lines""");
-                case "/new" -> { // the same settings (instructions, model, JSON mode), no messages
-                    Conversation previous = conversation;
-                    conversation = new Conversation();
-                    conversation.system(previous.system());
-                    conversation.model(client.config().model());
-                    conversation.json(previous.json());
-                    leftOut = 0;
+                case "/new" -> {
+                    Conversation previous = startNewConversation();
                     terminal.note("New conversation" + (previous.system() != null || previous.json()
                             ? ", with the same " + (previous.system() != null ? "instructions" : "")
                                     + (previous.system() != null && previous.json() ? " and " : "")
                                     + (previous.json() ? "JSON mode" : "")
                             : "") + ".");
+                }
+                case "/rename" -> {
+                    if (conversation.messages().isEmpty()) {
+                        throw new ChatException("Nothing to rename yet: this conversation has no messages.", 2);
+                    }
+                    conversation.rename(argument);
+                    terminal.note("Renamed conversation " + conversation.id() + ": " + conversation.title() + ".");
+                    save();
+                }
+                case "/delete" -> {
+                    ConversationStore saved = storeOrSay();
+                    if (saved != null) {
+                        String id = argument.isEmpty() ? conversation.id() : argument;
+                        boolean current = id.equals(conversation.id());
+                        String title = saved.delete(id);
+                        if (current) {
+                            startNewConversation();
+                        }
+                        terminal.note("Deleted conversation " + id + " (" + title + ")."
+                                + (current ? " A new conversation begins." : ""));
+                    }
                 }
                 case "/list" -> {
                     ConversationStore saved = storeOrSay();
@@ -3139,6 +3248,17 @@ public class chat {
                 }
                 default -> throw new ChatException("Unknown command " + name + ". /help lists them.", 2);
             }
+        }
+
+        /** /new, and /delete of this conversation: the same settings (instructions, model, JSON mode), no messages. */
+        private Conversation startNewConversation() {
+            Conversation previous = conversation;
+            conversation = new Conversation();
+            conversation.system(previous.system());
+            conversation.model(client.config().model());
+            conversation.json(previous.json());
+            leftOut = 0;
+            return previous;
         }
 
         private ConversationStore storeOrSay() {

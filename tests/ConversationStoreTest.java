@@ -184,7 +184,8 @@ class ConversationStoreTest {
     void loading_an_unknown_id_says_there_is_no_such_conversation() {
         ChatException error = assertThrows(ChatException.class, () -> new ConversationStore(home).load("nope"));
 
-        assertEquals("There is no saved conversation \"nope\". See them with /list.", error.getMessage());
+        assertEquals("There is no saved conversation \"nope\". See them with --list (or /list in a chat).",
+                error.getMessage());
     }
 
     @Test
