@@ -6,9 +6,9 @@
 // ("Step 3.2", "Step 7.3", ...) follow the article's beginner steps, so you can
 // read both side by side.
 //
-//   ./jbang 101s/chat.java "why is the sky blue?"    one question, one answer
-//   ./jbang 101s/chat.java                            a chat: type, Enter, /exit
-//   ./jbang 101s/chat.java --help                     every option
+//   ./jbang chat "why is the sky blue?"    one question, one answer (chat: 101s/chat.java's alias)
+//   ./jbang chat                            a chat: type, Enter, /exit
+//   ./jbang chat --help                     every option
 //
 // Needs GROQ_API_KEY in the environment (free at https://console.groq.com/keys),
 // or GROQ_BASE_URL pointing at any OpenAI-compatible server (see README.md).
@@ -105,6 +105,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -451,12 +453,13 @@ public class chat {
                 bnaGPT: chat with Groq's fast LLMs from your terminal.
 
                 Usage:
-                  chat.java "your question"     ask once: the answer streams to stdout
-                  git diff | chat.java "review this"
+                  ./jbang chat "your question"  ask once: the answer streams to stdout
+                  git diff | ./jbang chat "review this"
                                                 piped input is one prompt, after the question and a blank line
-                  chat.java                     chat: one message per line; /help lists the commands
-                  chat.java -c "and then?"      continue your most recent conversation
-                  chat.java --list-models       the models your key can use
+                  ./jbang chat                  chat: one message per line; /help lists the commands
+                  ./jbang chat -c "and then?"   continue your most recent conversation
+                  ./jbang chat --list           your saved conversations (--delete ID, --rename ID TITLE)
+                  ./jbang chat --list-models    the models your key can use
 
                 Options:
                   -m, --model NAME        model to use (env GROQ_MODEL, default %s)
@@ -3540,8 +3543,7 @@ public class chat {
             try {
                 Signal.handle(new Signal("INT"), signal -> {
                     if (answering) {
-                        stopRequested = true;
-                        client.cancel();
+                        stopAnswer();
                     } else {
                         terminal.err.println();
                         sayGoodbye();
@@ -3552,6 +3554,12 @@ public class chat {
             } catch (IllegalArgumentException e) {
                 // No signals here (some IDE consoles): Ctrl-C keeps its usual meaning.
             }
+        }
+
+        /** Stops the answer that streams: what arrived is kept, marked cut (the stop button, and ask(...)). */
+        void stopAnswer() {
+            stopRequested = true;
+            client.cancel();
         }
 
         private void sayGoodbye() {
@@ -3567,13 +3575,57 @@ public class chat {
 
     private static Chat playground;
 
-    /** Asks with memory of earlier ask(...) calls; configuration comes from the environment. Not saved. */
+    /**
+     * Asks with memory of earlier ask(...) calls; configuration comes from the environment. Not
+     * saved. Ctrl-C in JShell stops the answer: what arrived is returned, and "[cut]" printed.
+     */
     public static synchronized String ask(String prompt) {
         if (playground == null) {
             Terminal terminal = new Terminal(System.out, System.err, false, false);
             playground = new Chat(new GroqClient(Config.fromEnvironment()), new Conversation(), null, terminal, true);
         }
-        return playground.answer(prompt).content();
+        Chat chat = playground;
+        // JShell's Ctrl-C throws an Error (ThreadDeath) into the thread that runs the statement,
+        // wherever it is. So the answer streams on a thread of its own, and the Error lands here,
+        // in a wait: it works as the chat's stop button then, and what arrived is kept.
+        FutureTask<Reply> answer = new FutureTask<>(() -> chat.answer(prompt));
+        Thread streaming = new Thread(answer, "bnagpt-ask");
+        streaming.setDaemon(true);
+        streaming.start();
+        Reply reply;
+        try {
+            reply = outcome(answer);
+        } catch (Error | InterruptedException stop) {
+            chat.stopAnswer();
+            reply = outcomeWhenStopped(answer);
+        }
+        if (!reply.complete()) {
+            System.out.println("[cut]");
+        }
+        return reply.content();
+    }
+
+    /** The reply of an ask(...), or the ChatException that ended it. */
+    private static Reply outcome(FutureTask<Reply> answer) throws InterruptedException {
+        try {
+            return answer.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The same, once stopped: the answer ends within moments, so a second Ctrl-C waits for it too. */
+    private static Reply outcomeWhenStopped(FutureTask<Reply> answer) {
+        while (true) {
+            try {
+                return outcome(answer);
+            } catch (Error | InterruptedException again) {
+                // stopping already
+            }
+        }
     }
 
     /** Starts the ask(...) conversation over. */
