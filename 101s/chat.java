@@ -6,9 +6,9 @@
 // ("Step 3.2", "Step 7.3", ...) follow the article's beginner steps, so you can
 // read both side by side.
 //
-//   ./jbang 101s/chat.java "why is the sky blue?"    one question, one answer
-//   ./jbang 101s/chat.java                            a chat: type, Enter, /exit
-//   ./jbang 101s/chat.java --help                     every option
+//   ./jbang chat "why is the sky blue?"    one question, one answer (chat: 101s/chat.java's alias)
+//   ./jbang chat                            a chat: type, Enter, /exit
+//   ./jbang chat --help                     every option
 //
 // Needs GROQ_API_KEY in the environment (free at https://console.groq.com/keys),
 // or GROQ_BASE_URL pointing at any OpenAI-compatible server (see README.md).
@@ -66,12 +66,18 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ProtocolException;
+import java.net.Proxy;
+import java.net.ProxySelector;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -99,6 +105,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -106,8 +114,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import okhttp3.Call;
+import okhttp3.Connection;
+import okhttp3.ConnectionPool;
 import okhttp3.ConnectionSpec;
+import okhttp3.Credentials;
+import okhttp3.EventListener;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -139,11 +152,14 @@ public class chat {
                 terminal.out.flush();
                 return 0;
             }
+            if (options.list() || options.delete() != null || options.rename() != null) {
+                return manageSaved(options, terminal);
+            }
             Config config = options.config();
             if (config.apiKey() == null && config.isGroq() && terminal.interactive) {
                 config = config.withApiKey(KeyFile.askAndRemember(options.home(), terminal));
             }
-            GroqClient client = new GroqClient(config, options.limits());
+            GroqClient client = new GroqClient(config, options.limits(), ProxyVariables.from(env));
             if (options.listModels()) {
                 for (Model model : client.models()) {
                     terminal.printAnswer(String.format("%-40s %,9d tokens%n", model.id(), model.contextWindow()));
@@ -161,6 +177,24 @@ public class chat {
             terminal.error(e.getMessage());
             return e.exitCode;
         }
+    }
+
+    /** --list, --delete ID and --rename ID TITLE: the saved conversations, with no server and no key. */
+    static int manageSaved(Options options, Terminal terminal) {
+        ConversationStore store = new ConversationStore(options.home());
+        if (options.list()) {
+            for (String line : store.list()) {
+                terminal.printAnswer(line + "\n");
+            }
+            terminal.out.flush();
+        } else if (options.delete() != null) {
+            String title = store.delete(options.delete());
+            terminal.note("Deleted conversation " + options.delete() + " (" + title + ").");
+        } else {
+            String title = store.rename(options.rename(), options.prompt());
+            terminal.note("Renamed conversation " + options.rename() + ": " + title + ".");
+        }
+        return 0;
     }
 
     // ---------------------------------------------------------------------------------
@@ -265,21 +299,167 @@ public class chat {
         return home != null ? Path.of(home) : Path.of(System.getProperty("user.home"), ".bnagpt");
     }
 
+    /**
+     * The proxy variables (beyond Part 0: for a chat behind a company proxy), read as curl
+     * reads them, so that where curl gets through, the chat does too:
+     * <ul>
+     * <li>{@code https_proxy} for https addresses, {@code http_proxy} for plain-http ones, and
+     *     {@code all_proxy} for both when those are not set; each also in capitals
+     *     ({@code HTTPS_PROXY}), the lowercase name winning when both are set. (curl reads only
+     *     the lowercase http_proxy; HTTP_PROXY is read too, as most tools do.)</li>
+     * <li>A proxy is {@code http://host:port} (or just {@code host:port}), with
+     *     {@code user:password@} before the host when it wants them, or
+     *     {@code socks5://host:port}.</li>
+     * <li>{@code no_proxy}: hosts reached directly, separated by commas: {@code *} for all of
+     *     them, a domain with its subdomains ({@code example.com} and {@code .example.com} both
+     *     match api.example.com), or an IP address.</li>
+     * <li>This machine's own addresses (localhost, 127.x.x.x, ::1) are always reached directly:
+     *     a proxy cannot reach a server on your machine, such as the local Groq server.</li>
+     * </ul>
+     * Public, and with no other part of the chat in it, so that another client (the page's
+     * server, say) can follow the same rules: {@link #select} is a java.net.ProxySelector.
+     */
+    public static final class ProxyVariables extends ProxySelector {
+        private final Proxy https;
+        private final Proxy http;
+        private final List<String> direct;
+        private final String user;
+        private final String password;
+
+        private ProxyVariables(Proxy https, Proxy http, List<String> direct, String user, String password) {
+            this.https = https;
+            this.http = http;
+            this.direct = direct;
+            this.user = user;
+            this.password = password;
+        }
+
+        /** The proxies the environment asks for; null when it sets none, so that Java's own settings apply. */
+        public static ProxyVariables from(Map<String, String> env) {
+            String all = variable(env, "all_proxy");
+            String httpsUrl = orDefault(variable(env, "https_proxy"), all);
+            String httpUrl = orDefault(variable(env, "http_proxy"), all);
+            if (httpsUrl == null && httpUrl == null) {
+                return null;
+            }
+            List<String> direct = new ArrayList<>();
+            String noProxy = variable(env, "no_proxy");
+            for (String entry : (noProxy == null ? "" : noProxy).split(",")) {
+                String host = entry.strip().toLowerCase();
+                if (host.startsWith("[") && host.endsWith("]")) { // an IPv6 address, as in a URL
+                    host = host.substring(1, host.length() - 1);
+                }
+                host = host.startsWith(".") ? host.substring(1) : host;
+                if (!host.isEmpty()) {
+                    direct.add(host);
+                }
+            }
+            HttpUrl credentials = parse(httpsUrl != null ? httpsUrl : httpUrl);
+            return new ProxyVariables(proxy(httpsUrl), proxy(httpUrl), List.copyOf(direct),
+                    blankToNull(credentials.username()), credentials.password());
+        }
+
+        /** NAME in lowercase, else in capitals; an empty value counts as not set. */
+        private static String variable(Map<String, String> env, String name) {
+            return orDefault(blankToNull(env.get(name)), blankToNull(env.get(name.toUpperCase())));
+        }
+
+        /** The proxy at URL ("http://host:port", "host:port", "socks5://host:port"); NO_PROXY for none. */
+        private static Proxy proxy(String url) {
+            if (url == null) {
+                return Proxy.NO_PROXY;
+            }
+            HttpUrl parsed = parse(url);
+            Proxy.Type type = url.matches("(?i)socks5h?://.*") ? Proxy.Type.SOCKS : Proxy.Type.HTTP;
+            return new Proxy(type, InetSocketAddress.createUnresolved(parsed.host(), parsed.port()));
+        }
+
+        /** A proxy's address read as a web address (http:// when it has no scheme; port 1080 for socks5). */
+        private static HttpUrl parse(String url) {
+            String scheme = url.contains("://") ? url.substring(0, url.indexOf("://")).toLowerCase() : "http";
+            String rest = url.contains("://") ? url.substring(url.indexOf("://") + 3) : url;
+            HttpUrl parsed = switch (scheme) {
+                case "http" -> HttpUrl.parse("http://" + rest);
+                case "socks5", "socks5h" -> HttpUrl.parse("http://" + (rest.matches("[^/]*:\\d+(/.*)?") ? rest
+                        : rest.replaceFirst("^([^/]*)", "$1:1080")));
+                default -> null;
+            };
+            if (parsed == null) {
+                throw new ChatException("The proxy \"" + withoutPassword(url) + "\" (from https_proxy, http_proxy or "
+                        + "all_proxy) is not one the chat can use: write it as http://host:port or "
+                        + "socks5://host:port.", 2);
+            }
+            return parsed;
+        }
+
+        /** The proxy for a request to this address, by the rules above. */
+        public Proxy proxyFor(String scheme, String host) {
+            String name = host.toLowerCase();
+            if (name.startsWith("[") && name.endsWith("]")) {
+                name = name.substring(1, name.length() - 1);
+            }
+            if (isThisMachine(name)) {
+                return Proxy.NO_PROXY;
+            }
+            for (String entry : direct) {
+                if (entry.equals("*") || name.equals(entry) || name.endsWith("." + entry)) {
+                    return Proxy.NO_PROXY;
+                }
+            }
+            return scheme.equalsIgnoreCase("https") ? https : http;
+        }
+
+        private static boolean isThisMachine(String host) {
+            return host.equals("localhost") || host.endsWith(".localhost") || host.startsWith("127.")
+                    || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1");
+        }
+
+        @Override
+        public List<Proxy> select(URI uri) {
+            return List.of(uri.getHost() == null ? Proxy.NO_PROXY : proxyFor(uri.getScheme(), uri.getHost()));
+        }
+
+        @Override
+        public void connectFailed(URI uri, SocketAddress address, IOException e) {
+            // OkHttp says why itself; there is no other proxy to try
+        }
+
+        /** Answers a proxy that asks who we are (407) with the user and password of its address. */
+        public okhttp3.Authenticator authenticator() {
+            return (route, response) -> {
+                if (user == null || response.request().header("Proxy-Authorization") != null) {
+                    return null; // nothing to say, or it was said and refused: give up
+                }
+                return response.request().newBuilder()
+                        .header("Proxy-Authorization", Credentials.basic(user, password)).build();
+            };
+        }
+
+        /** Never the password. */
+        @Override
+        public String toString() {
+            return "ProxyVariables[https=" + https + ", http=" + http + ", no_proxy=" + direct
+                    + (user == null ? "" : ", user=" + user) + "]";
+        }
+    }
+
     /** The command line: a prompt, or nothing for a chat, plus options. */
     record Options(Config config, Path home, String prompt, String modelFlag, String system, String assistant,
                    boolean json, boolean continueLast, String conversationId, boolean save, boolean quiet,
-                   boolean help, boolean listModels, Duration timeout, boolean repl) {
+                   boolean help, boolean listModels, Duration timeout, boolean repl, Integer maxAnswerBytes,
+                   boolean list, String delete, String rename) {
 
         static final String HELP = """
                 bnaGPT: chat with Groq's fast LLMs from your terminal.
 
                 Usage:
-                  chat.java "your question"     ask once: the answer streams to stdout
-                  git diff | chat.java "review this"
+                  ./jbang chat "your question"  ask once: the answer streams to stdout
+                  git diff | ./jbang chat "review this"
                                                 piped input is one prompt, after the question and a blank line
-                  chat.java                     chat: one message per line; /help lists the commands
-                  chat.java -c "and then?"      continue your most recent conversation
-                  chat.java --list-models       the models your key can use
+                  ./jbang chat                  chat: one message per line; /help lists the commands
+                  ./jbang chat -c "and then?"   continue your most recent conversation
+                  ./jbang chat --list           your saved conversations (--delete ID, --rename ID TITLE)
+                  ./jbang chat --list-models    the models your key can use
 
                 Options:
                   -m, --model NAME        model to use (env GROQ_MODEL, default %s)
@@ -290,6 +470,9 @@ public class chat {
                   -c, --continue          continue the most recent conversation
                       --conversation ID   continue the conversation ID (see /list)
                       --no-save           do not save this conversation
+                      --list              list the saved conversations: ID and title, newest first
+                      --delete ID         delete the saved conversation ID
+                      --rename ID TITLE   give the saved conversation ID a title of your own
                       --repl              read stdin as a chat, one message (or /command) a line, as a
                                           script would type it; without it, piped input is one prompt
                   -q, --quiet             no speed line after the answer
@@ -297,11 +480,13 @@ public class chat {
                                           default %s)
                       --timeout SECONDS   how long to wait for the answer to begin, and at most
                                           between two pieces of it (default 60)
+                      --max-answer-bytes N  the most one answer may bring, answer and reasoning
+                                          together; past it the answer is cut (default %s)
                       --list-models       print the available models and their context windows
                   -h, --help              this text
 
-                In a chat: /new  /list  /load ID  /history  /system TEXT  /model NAME  /json on|off
-                  /exit. A line of three quotes (\"\"\") starts a message of several lines; another
+                In a chat: /new  /list  /load ID  /rename TITLE  /delete [ID]  /history  /system TEXT
+                  /model NAME  /json on|off  /exit. A line of three quotes (\"\"\") starts a message of several lines; another
                   ends it. Ctrl-C stops an answer; at the prompt it ends the chat, like Ctrl-D.
 
                 Environment:
@@ -314,14 +499,14 @@ public class chat {
                   NO_COLOR                no colours
 
                 The answer goes to stdout; everything else goes to stderr.
-                """.formatted(DEFAULT_MODEL, GROQ_URL);
+                """.formatted(DEFAULT_MODEL, GROQ_URL, MAX_ANSWER_BYTES);
 
         /** Flags followed by a value: "-m NAME", "--model NAME" or "--model=NAME". */
         static final List<String> VALUE_FLAGS = List.of("-m", "--model", "-s", "--system", "--assistant",
-                "--conversation", "--base-url", "--timeout");
+                "--conversation", "--base-url", "--timeout", "--max-answer-bytes", "--delete", "--rename");
         /** Flags that are on when given, and take no value: "--json=false" is a mistake, not "off". */
         static final List<String> SWITCHES = List.of("-h", "--help", "--list-models", "--json", "-c", "--continue",
-                "--no-save", "-q", "--quiet", "--repl");
+                "--no-save", "-q", "--quiet", "--repl", "--list");
 
         static Options parse(String[] args, Map<String, String> env) {
             List<String> words = new ArrayList<>();
@@ -338,6 +523,10 @@ public class chat {
             boolean listModels = false;
             Duration timeout = null;
             boolean repl = false;
+            Integer maxAnswerBytes = null;
+            boolean list = false;
+            String delete = null;
+            String rename = null;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 String inlineValue = null;
@@ -369,6 +558,10 @@ public class chat {
                     case "--repl" -> repl = true;
                     case "--base-url" -> baseUrl = value;
                     case "--timeout" -> timeout = secondsFlag(arg, value);
+                    case "--max-answer-bytes" -> maxAnswerBytes = bytesFlag(arg, value);
+                    case "--list" -> list = true;
+                    case "--delete" -> delete = value;
+                    case "--rename" -> rename = value;
                     case "--api-key", "--key" -> throw new ChatException(
                             "The key is never passed as a flag (it would show in the process list): "
                                     + "set GROQ_API_KEY in the environment instead.", 2);
@@ -385,24 +578,49 @@ public class chat {
                 }
             }
             // Only now is the server known: the key file is read for Groq's URL alone (and
-            // not at all for --help, which must work whatever state the key file is in).
-            Config config = help ? new Config(null, baseUrl, orDefault(env.get("GROQ_MODEL"), DEFAULT_MODEL))
+            // not at all for --help, which must work whatever state the key file is in, nor
+            // for --list, --delete and --rename, which need no server).
+            boolean offline = help || list || delete != null || rename != null;
+            Config config = offline ? new Config(null, baseUrl, orDefault(env.get("GROQ_MODEL"), DEFAULT_MODEL))
                     : Config.fromEnvironment(env, baseUrl);
             if (modelFlag != null) {
                 config = config.withModel(modelFlag);
             }
             String prompt = words.isEmpty() ? null : String.join(" ", words);
+            if (rename != null && prompt == null) {
+                throw new ChatException("--rename ID needs the new title after the ID, as in --rename " + rename
+                        + " \"Trip to Rome\".", 2);
+            }
+            if ((list || delete != null) && prompt != null) {
+                throw new ChatException((list ? "--list" : "--delete ID") + " takes no question: ask it on its own.",
+                        2);
+            }
             if (repl && prompt != null) {
                 throw new ChatException("--repl reads every message from stdin, one a line: give no question "
                         + "as an argument with it.", 2);
             }
             return new Options(config, chat.home(env), prompt, modelFlag, system, assistant, json, continueLast,
-                    conversationId, save, quiet, help, listModels, timeout, repl);
+                    conversationId, save, quiet, help, listModels, timeout, repl, maxAnswerBytes, list, delete, rename);
         }
 
-        /** The limits for the client: the defaults, or the waits --timeout asks for. */
+        /** The limits for the client: the defaults, or what --timeout and --max-answer-bytes ask for. */
         Limits limits() {
-            return timeout == null ? Limits.DEFAULT : Limits.DEFAULT.withTimeout(timeout);
+            Limits limits = timeout == null ? Limits.DEFAULT : Limits.DEFAULT.withTimeout(timeout);
+            return maxAnswerBytes == null ? limits : limits.withMaxAnswerBytes(maxAnswerBytes);
+        }
+
+        /** A number of bytes for an answer: at least 1 KiB, at most what a saved conversation may hold. */
+        private static int bytesFlag(String flag, String value) {
+            try {
+                long bytes = Long.parseLong(value.strip());
+                if (bytes >= 1024 && bytes <= ConversationStore.LARGEST) {
+                    return (int) bytes;
+                }
+            } catch (NumberFormatException e) {
+                // the sentence below says what is expected
+            }
+            throw new ChatException(flag + " needs a number of bytes from 1024 to " + ConversationStore.LARGEST + " ("
+                    + mebibytes(ConversationStore.LARGEST) + "), like " + flag + " 1000000.", 2);
         }
 
         private static Duration secondsFlag(String flag, String value) {
@@ -473,6 +691,14 @@ public class chat {
      * server must not be able to fill our memory with one endless line.
      */
     public static final int MAX_EVENT_BYTES = 8 << 20;
+
+    /**
+     * The most text one answer may bring, answer and reasoning together (4 MiB). For safety:
+     * every chunk may be valid and the answer never end, and it is all kept in memory, and
+     * then saved. A long real answer is some 65,000 tokens, a quarter of a MiB; and a
+     * conversation must stay under the 16 MiB a saved one may be (ConversationStore.LARGEST).
+     */
+    public static final int MAX_ANSWER_BYTES = 4 << 20;
 
     /**
      * Turns the bytes of a streamed response into pieces, following the
@@ -950,15 +1176,25 @@ public class chat {
      * {@code firstByte}: from asking until the response begins, retries and their pauses
      * included. {@code stall}: the longest silence in the middle of an answer (keep-alive
      * comments are not news). {@code maxEventBytes}: the longest line or event of a stream,
-     * and the largest whole answer or model list.
+     * and the largest whole answer or model list. {@code maxAnswerBytes}: the most text one
+     * answer may bring, answer and reasoning together, counted in UTF-8 (--max-answer-bytes).
      */
-    public record Limits(Duration firstByte, Duration stall, int maxEventBytes) {
+    public record Limits(Duration firstByte, Duration stall, int maxEventBytes, int maxAnswerBytes) {
         public static final Limits DEFAULT =
-                new Limits(Duration.ofSeconds(60), Duration.ofSeconds(60), MAX_EVENT_BYTES);
+                new Limits(Duration.ofSeconds(60), Duration.ofSeconds(60), MAX_EVENT_BYTES, MAX_ANSWER_BYTES);
+
+        public Limits(Duration firstByte, Duration stall, int maxEventBytes) {
+            this(firstByte, stall, maxEventBytes, MAX_ANSWER_BYTES);
+        }
 
         /** --timeout SECONDS: both waits at once. */
         public Limits withTimeout(Duration timeout) {
-            return new Limits(timeout, timeout, maxEventBytes);
+            return new Limits(timeout, timeout, maxEventBytes, maxAnswerBytes);
+        }
+
+        /** --max-answer-bytes N. */
+        public Limits withMaxAnswerBytes(int bytes) {
+            return new Limits(firstByte, stall, maxEventBytes, bytes);
         }
     }
 
@@ -1009,21 +1245,35 @@ public class chat {
             this(config, Limits.DEFAULT);
         }
 
+        /** A client that reaches the server through the proxies the environment names, if any (ProxyVariables). */
         public GroqClient(Config config, Limits limits) {
-            this(config, httpClient(config, limits), RetryPolicy.DEFAULT, limits);
+            this(config, limits, ProxyVariables.from(System.getenv()));
         }
 
-        private static OkHttpClient httpClient(Config config, Limits limits) {
+        /** PROXIES: the proxy variables to follow; null for none (Java's own proxy settings then apply). */
+        public GroqClient(Config config, Limits limits, ProxyVariables proxies) {
+            this(config, httpClient(config, limits, proxies), RetryPolicy.DEFAULT, limits);
+        }
+
+        private static OkHttpClient httpClient(Config config, Limits limits, ProxyVariables proxies) {
+            ConnectionPool pool = new ConnectionPool();
+            FreshConnectionRetry freshConnectionRetry = new FreshConnectionRetry(pool);
             OkHttpClient.Builder builder = new OkHttpClient.Builder()
                     .connectTimeout(Duration.ofSeconds(10))
                     // OkHttp's read timeout restarts at every byte, keep-alives too: the Watchdog
                     // keeps our limits, and this is only a backstop behind it.
                     .readTimeout(limits.firstByte().plus(limits.stall()))
-                    .retryOnConnectionFailure(false);   // we retry ourselves, and say so
+                    .retryOnConnectionFailure(false)   // we retry ourselves, and say so
+                    .connectionPool(pool)
+                    .addInterceptor(freshConnectionRetry)
+                    .eventListener(freshConnectionRetry);
             if (config.baseUrl().startsWith("http://")) {
                 // A plain-http server (local, Ollama) needs no TLS. Saying so spares
                 // OkHttp from loading the system's certificates: a tenth of a second.
                 builder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
+            }
+            if (proxies != null) {
+                builder.proxySelector(proxies).proxyAuthenticator(proxies.authenticator());
             }
             return builder.build();
         }
@@ -1234,6 +1484,59 @@ public class chat {
             }
         }
 
+        /**
+         * For safety: a kept-alive connection that the server has closed since (servers close
+         * idle ones after a minute or so) fails the next request before a byte of the answer
+         * arrives, with "unexpected end of stream". Such a request, GET or POST, is sent once
+         * more, at once and without a word, on a new connection: the idle ones are closed first,
+         * as stale as the one that failed. A request that fails on a new connection is not sent
+         * again here; the retries in send(...) decide, and say so. (OkHttp's own
+         * retryOnConnectionFailure would retry far more, silently: it stays off.)
+         *
+         * OkHttp tells an EventListener whether a call made a connection (connectStart) or took
+         * one from the pool (connectionAcquired alone); the call's tag carries that to intercept.
+         */
+        static final class FreshConnectionRetry extends EventListener implements Interceptor {
+            private final ConnectionPool pool;
+
+            FreshConnectionRetry(ConnectionPool pool) {
+                this.pool = pool;
+            }
+
+            /** What the current attempt of one call did. */
+            private static final class Attempt {
+                volatile boolean connecting;
+                volatile boolean pooled;
+            }
+
+            @Override
+            public Response intercept(Chain chain) throws IOException {
+                Attempt attempt = chain.call().tag(Attempt.class, Attempt::new);
+                attempt.connecting = false;
+                attempt.pooled = false;
+                try {
+                    return chain.proceed(chain.request());
+                } catch (IOException e) {
+                    if (!attempt.pooled || chain.call().isCanceled() || e instanceof InterruptedIOException) {
+                        throw e;
+                    }
+                    pool.evictAll();
+                    return chain.proceed(chain.request());
+                }
+            }
+
+            @Override
+            public void connectStart(Call call, InetSocketAddress address, Proxy proxy) {
+                call.tag(Attempt.class, Attempt::new).connecting = true;
+            }
+
+            @Override
+            public void connectionAcquired(Call call, Connection connection) {
+                Attempt attempt = call.tag(Attempt.class, Attempt::new);
+                attempt.pooled = !attempt.connecting;
+            }
+        }
+
         /** Whether a response is labelled as a web page (text/html, application/xhtml+xml). */
         private static boolean isWebPage(Response response) {
             MediaType type = response.body().contentType();
@@ -1304,6 +1607,14 @@ public class chat {
             JsonNode message = choice.path("message");
             String content = message.path("content").isTextual() ? message.path("content").asText() : "";
             String reasoning = message.path("reasoning").isTextual() ? message.path("reasoning").asText() : "";
+            // The same total limit as a stream's: what fits is kept, reasoning first as it would have come.
+            String interruption = null;
+            long room = limits.maxAnswerBytes();
+            if (utf8Length(new Reasoning(reasoning)) + utf8Length(new Content(content)) > room) {
+                interruption = tooLongAnswer();
+                reasoning = prefixWithin(reasoning, room);
+                content = prefixWithin(content, room - utf8Length(new Reasoning(reasoning)));
+            }
             Duration firstToken = Duration.ofNanos(System.nanoTime() - start);
             if (!reasoning.isEmpty()) {
                 listener.onReasoning(reasoning);
@@ -1316,7 +1627,23 @@ public class chat {
                     : "stop"; // a whole answer is a finished one
             JsonNode groqUsage = answer.path("x_groq").path("usage");
             Usage usage = StreamParser.usageFrom(groqUsage.isObject() ? groqUsage : answer.path("usage"));
-            return new Reply(content, reasoning, finishReason, usage, firstToken, null);
+            return new Reply(content, reasoning, interruption == null ? finishReason : null, usage, firstToken,
+                    interruption);
+        }
+
+        /** The longest start of TEXT that is at most BYTES long in UTF-8, never half a character. */
+        private static String prefixWithin(String text, long bytes) {
+            long used = 0;
+            int end = 0;
+            while (end < text.length()) {
+                int next = text.offsetByCodePoints(end, 1);
+                used += utf8Length(new Content(text.substring(end, next)));
+                if (used > bytes) {
+                    break;
+                }
+                end = next;
+            }
+            return text.substring(0, end);
         }
 
         /** At most {@code limit} bytes of a body, plus one to tell a longer one; the rest is left unread. */
@@ -1440,6 +1767,7 @@ public class chat {
             Duration firstToken = null;
             String interruption = null;
             boolean done = false;
+            long answerBytes = 0; // content and reasoning, in UTF-8: at most limits.maxAnswerBytes()
             byte[] buffer = new byte[16 * 1024];
             try {
                 int n;
@@ -1452,6 +1780,11 @@ public class chat {
                     for (Piece piece : pieces) {
                         if (firstToken == null && (piece instanceof Content || piece instanceof Reasoning)) {
                             firstToken = Duration.ofNanos(System.nanoTime() - start);
+                        }
+                        if ((piece instanceof Content || piece instanceof Reasoning)
+                                && (answerBytes += utf8Length(piece)) > limits.maxAnswerBytes()) {
+                            interruption = tooLongAnswer();
+                            break reading;
                         }
                         if (piece instanceof Content c) {
                             content.append(c.text());
@@ -1498,6 +1831,25 @@ public class chat {
             Reply reply = new Reply(content.toString(), reasoning.toString(), finishReason, usage, firstToken,
                     interruption);
             return new StreamResult(reply, false);
+        }
+
+        /** The interruption of an answer that passed limits.maxAnswerBytes(). */
+        private String tooLongAnswer() {
+            return "The answer passed " + mebibytes(limits.maxAnswerBytes()) + " (answer and reasoning together), "
+                    + "more than any model writes in one answer, so reading stopped there.";
+        }
+
+        /** The size of a piece's text in UTF-8, counted without encoding it. */
+        private static long utf8Length(Piece piece) {
+            String text = piece instanceof Content c ? c.text() : ((Reasoning) piece).text();
+            long bytes = text.length(); // one a character, plus what the longer characters take
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c >= 0x80) {
+                    bytes += c < 0x800 || Character.isSurrogate(c) ? 1 : 2; // a surrogate pair is 4 bytes in all
+                }
+            }
+            return bytes;
         }
 
         private Request.Builder authorized(HttpUrl url) {
@@ -1676,6 +2028,8 @@ public class chat {
         private String system;
         private String model;
         private boolean json;
+        /** A title given with /rename or --rename; null: the first question is the title. */
+        private String title;
 
         public Conversation() {
             this(newId(), Instant.now());
@@ -1716,10 +2070,20 @@ public class chat {
             messages.remove(messages.size() - 1);
         }
 
-        /** The first question, shortened: what /list shows. */
-        String title() {
+        /** What /list shows: the title given with /rename, or else the first question, shortened. */
+        public String title() {
+            return title != null ? title : firstQuestion();
+        }
+
+        private String firstQuestion() {
             return messages.stream().filter(m -> m.role().equals("user")).findFirst()
                     .map(m -> shorten(m.content().replace('\n', ' '), 60)).orElse("(empty)");
+        }
+
+        /** A title of your own (one line, 100 characters at most); a blank one goes back to the first question. */
+        public void rename(String newTitle) {
+            String line = blankToNull(newTitle == null ? null : newTitle.replace('\n', ' ').strip());
+            title = line == null ? null : shorten(line, 100);
         }
     }
 
@@ -1758,20 +2122,53 @@ public class chat {
          */
         public String save(Conversation conversation) {
             try {
-                // One save at a time, in this program (a lock) and between programs (a lock file),
-                // so that no other save slips in between the check and the write.
-                synchronized (ConversationStore.class) {
-                    createPrivateFolder(folder);
-                    Path lockPath = folder.resolveSibling("conversations.lock");
-                    createPrivateFile(lockPath);
-                    try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.WRITE)) {
-                        lockFile.lock(); // held until the channel closes
-                        return saveLocked(conversation);
-                    }
-                }
+                return locked(() -> saveLocked(conversation));
             } catch (IOException e) {
                 throw new ChatException("Could not save the conversation in " + folder + " (" + describe(e)
                         + "), so it is not saved.");
+            }
+        }
+
+        /** What is done to the folder while the lock is held. */
+        private interface Change<T> {
+            T run() throws IOException;
+        }
+
+        /**
+         * One change at a time, in this program (a lock) and between programs (a lock file),
+         * so that no other save slips in between a check and the write that follows it.
+         */
+        private <T> T locked(Change<T> change) throws IOException {
+            synchronized (ConversationStore.class) {
+                createPrivateFolder(folder);
+                Path lockPath = folder.resolveSibling("conversations.lock");
+                createPrivateFile(lockPath);
+                try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.WRITE)) {
+                    lockFile.lock(); // held until the channel closes
+                    return change.run();
+                }
+            }
+        }
+
+        /**
+         * Removes the file this conversation saved, now that it has no messages left (its only
+         * question could not be sent): unless another chat has changed the file since.
+         */
+        void forget(Conversation conversation) {
+            if (conversation.savedFingerprint == null) {
+                return;
+            }
+            try {
+                locked(() -> {
+                    if (conversation.savedFingerprint.equals(fingerprint(file(conversation.id())))) {
+                        Files.delete(file(conversation.id()));
+                    }
+                    conversation.savedFingerprint = null;
+                    return null;
+                });
+            } catch (IOException e) {
+                throw new ChatException("Could not remove the conversation file " + file(conversation.id()) + " ("
+                        + describe(e) + "), which holds a question that was not sent.");
             }
         }
 
@@ -1787,6 +2184,11 @@ public class chat {
                         + first + " as the other chat left it, and this chat as " + conversation.id() + ".";
             }
             byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(conversation));
+            if (bytes.length > LARGEST) { // load(...) would refuse the file: keep the one we have
+                throw new ChatException("The conversation " + conversation.id() + " has grown past "
+                        + mebibytes(LARGEST) + ", the most a saved conversation may be, so this turn is not saved "
+                        + "(the file keeps the turns before it). Start a new conversation with /new.");
+            }
             writePrivately(file(conversation.id()), bytes);
             conversation.savedFingerprint = sha256(bytes);
             return notice;
@@ -1817,7 +2219,7 @@ public class chat {
         public Conversation load(String id) {
             Path file = file(id);
             if (!id.matches("[A-Za-z0-9_.-]+") || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                throw new ChatException("There is no saved conversation \"" + id + "\". See them with /list.");
+                throw noSuchConversation(id);
             }
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 throw new ChatException("The conversation file " + file + " is a link or not a plain file, so it was "
@@ -1840,6 +2242,40 @@ public class chat {
             } catch (Damaged e) {
                 throw new ChatException("The conversation file " + file + " is damaged (" + e.getMessage()
                         + "). It was left as it is.");
+            }
+        }
+
+        private static ChatException noSuchConversation(String id) {
+            return new ChatException("There is no saved conversation \"" + id + "\". See them with --list (or /list in "
+                    + "a chat).");
+        }
+
+        /** Removes a saved conversation for good; returns its title, for the sentence that says so. */
+        public String delete(String id) {
+            Path file = file(id);
+            if (!id.matches("[A-Za-z0-9_.-]+") || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw noSuchConversation(id); // a link is not ours to remove either
+            }
+            String title = titleOf(file);
+            try {
+                locked(() -> Files.deleteIfExists(file));
+            } catch (IOException e) {
+                throw new ChatException("Could not delete the conversation file " + file + " (" + describe(e) + ").");
+            }
+            return title;
+        }
+
+        /** Gives a saved conversation a title of your own; returns it as it was kept (see Conversation.rename). */
+        public String rename(String id, String title) {
+            try {
+                return locked(() -> {
+                    Conversation conversation = load(id);
+                    conversation.rename(title);
+                    saveLocked(conversation);
+                    return conversation.title();
+                });
+            } catch (IOException e) {
+                throw new ChatException("Could not rename the conversation in " + folder + " (" + describe(e) + ").");
             }
         }
 
@@ -1891,6 +2327,10 @@ public class chat {
                     throw new Damaged("message " + number + " has no text");
                 }
                 conversation.add(new Message(role, node.get("content").asText(), node.path("cut").asBoolean(false)));
+            }
+            // A title that is not the first question's was given to it (/rename, or the page).
+            if (root.path("title").isTextual() && !root.path("title").asText().equals(conversation.firstQuestion())) {
+                conversation.rename(root.path("title").asText());
             }
             return conversation;
         }
@@ -2019,9 +2459,10 @@ public class chat {
     }
 
     /**
-     * Writes a file so that a crash never leaves half of it: the text goes to a
-     * temporary file in the same folder, is forced to disk, and then replaces the
-     * old file in one atomic rename. Files are readable by their owner only.
+     * Writes a file so that a crash or a full disk never leaves half of it: the text goes
+     * to a temporary file in the same folder, every byte of it, is forced to disk, and
+     * only then replaces the old file in one atomic rename. A write that fails leaves the
+     * old file as it was. Files are readable by their owner only.
      */
     static void writePrivately(Path file, String text) throws IOException {
         writePrivately(file, text.getBytes(StandardCharsets.UTF_8));
@@ -2039,12 +2480,25 @@ public class chat {
             }
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                channel.write(ByteBuffer.wrap(bytes));
+                writeAll(channel, ByteBuffer.wrap(bytes));
                 channel.force(true);
             }
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
+     * Writes every byte. One write may take only some of them (a disk that fills up mid-way
+     * does), so we write again until none are left; a channel that takes none is a failure,
+     * not a reason to try forever.
+     */
+    static void writeAll(WritableByteChannel channel, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            if (channel.write(bytes) == 0) {
+                throw new IOException("the disk took none of the last " + bytes.remaining() + " bytes");
+            }
         }
     }
 
@@ -2561,6 +3015,13 @@ public class chat {
         /** In a chat (loop), not a single question: a failed save is followed by more turns. */
         private boolean chatting;
 
+        /**
+         * How often a growing answer is saved. For safety: a crash (kill -9, a power cut) in the
+         * middle of a long answer loses at most this much of it. The question itself is saved
+         * before it is sent.
+         */
+        static final Duration SAVE_EVERY = Duration.ofSeconds(3);
+
         Chat(GroqClient client, Conversation conversation, ConversationStore store, Terminal terminal,
              boolean quiet) {
             this.client = client;
@@ -2712,24 +3173,42 @@ public class chat {
                         /new            start a new conversation, with the same instructions, model and JSON mode
                         /list           saved conversations, newest first
                         /load ID        continue a saved conversation
+                        /rename TITLE   give this conversation a title of your own
+                        /delete [ID]    delete a saved conversation (no ID: this one, then start a new one)
                         /history        show this conversation
                         /system TEXT    set the instructions (empty: remove them)
                         /model NAME     switch model (no name: show the current one)
                         /json on|off    JSON mode
                         /exit           end (Ctrl-D and Ctrl-C at the prompt too)
                         \"\"\"             on a line of its own: start or end a message of several lines""");
-                case "/new" -> { // the same settings (instructions, model, JSON mode), no messages
-                    Conversation previous = conversation;
-                    conversation = new Conversation();
-                    conversation.system(previous.system());
-                    conversation.model(client.config().model());
-                    conversation.json(previous.json());
-                    leftOut = 0;
+                case "/new" -> {
+                    Conversation previous = startNewConversation();
                     terminal.note("New conversation" + (previous.system() != null || previous.json()
                             ? ", with the same " + (previous.system() != null ? "instructions" : "")
                                     + (previous.system() != null && previous.json() ? " and " : "")
                                     + (previous.json() ? "JSON mode" : "")
                             : "") + ".");
+                }
+                case "/rename" -> {
+                    if (conversation.messages().isEmpty()) {
+                        throw new ChatException("Nothing to rename yet: this conversation has no messages.", 2);
+                    }
+                    conversation.rename(argument);
+                    terminal.note("Renamed conversation " + conversation.id() + ": " + conversation.title() + ".");
+                    save();
+                }
+                case "/delete" -> {
+                    ConversationStore saved = storeOrSay();
+                    if (saved != null) {
+                        String id = argument.isEmpty() ? conversation.id() : argument;
+                        boolean current = id.equals(conversation.id());
+                        String title = saved.delete(id);
+                        if (current) {
+                            startNewConversation();
+                        }
+                        terminal.note("Deleted conversation " + id + " (" + title + ")."
+                                + (current ? " A new conversation begins." : ""));
+                    }
                 }
                 case "/list" -> {
                     ConversationStore saved = storeOrSay();
@@ -2774,6 +3253,17 @@ public class chat {
             }
         }
 
+        /** /new, and /delete of this conversation: the same settings (instructions, model, JSON mode), no messages. */
+        private Conversation startNewConversation() {
+            Conversation previous = conversation;
+            conversation = new Conversation();
+            conversation.system(previous.system());
+            conversation.model(client.config().model());
+            conversation.json(previous.json());
+            leftOut = 0;
+            return previous;
+        }
+
         private ConversationStore storeOrSay() {
             if (store == null) {
                 terminal.note("Saving is off (--no-save).");
@@ -2809,14 +3299,22 @@ public class chat {
         Reply answer(String prompt) {
             // Step 7.1: add the new message to the conversation.
             conversation.add(Message.user(prompt));
+            saveAlongTheWay(null); // for safety: on disk before it is sent
             // Step 7.3: ask Groq with the whole conversation, print each piece as it arrives.
             Spinner spinner = new Spinner(terminal);
             StringBuilder arrived = new StringBuilder(); // the pieces of one network read
             StreamListener printer = new StreamListener() {
+                /** For safety: the answer so far, saved every SAVE_EVERY while it grows. */
+                private final StringBuilder soFar = new StringBuilder();
+                private long lastSave = System.nanoTime();
+
                 @Override
                 public void onContent(String text) {
                     spinner.stop();
                     arrived.append(text);
+                    if (store != null) {
+                        soFar.append(text);
+                    }
                 }
 
                 @Override
@@ -2824,6 +3322,10 @@ public class chat {
                     terminal.printAnswer(arrived);
                     terminal.out.flush();
                     arrived.setLength(0);
+                    if (soFar.length() > 0 && System.nanoTime() - lastSave >= SAVE_EVERY.toNanos()) {
+                        saveAlongTheWay(soFar.toString());
+                        lastSave = System.nanoTime();
+                    }
                 }
 
                 @Override
@@ -2842,6 +3344,7 @@ public class chat {
             } catch (ChatException e) {
                 conversation.removeLast(); // nothing was answered: the question can be asked again
                 answering = false;
+                save(); // without the question saved before it was sent
                 throw e;
             } finally {
                 spinner.stop();
@@ -2968,10 +3471,14 @@ public class chat {
          * but a run that ends with its conversation unsaved ends with status 1.
          */
         private void save() {
-            if (store == null || conversation.messages().isEmpty()) {
+            if (store == null) {
                 return;
             }
             try {
+                if (conversation.messages().isEmpty()) { // its one question was saved, then not answered
+                    store.forget(conversation);
+                    return;
+                }
                 String notice = store.save(conversation);
                 if (notice != null) {
                     terminal.note(notice);
@@ -2981,6 +3488,32 @@ public class chat {
                 unsaved = true;
                 terminal.error(e.getMessage() + (chatting ? " The chat goes on; unless a later save works, it will "
                         + "end with status 1." : ""));
+            }
+        }
+
+        /**
+         * A save in the middle of a turn: the question before it is sent, or the answer so far
+         * (PARTIAL, marked cut until it is whole). A failure is not said here: the save that
+         * ends the turn says it, if it fails too.
+         */
+        private void saveAlongTheWay(String partial) {
+            if (store == null) {
+                return;
+            }
+            if (partial != null) {
+                conversation.add(new Message("assistant", partial, true));
+            }
+            try {
+                String notice = store.save(conversation);
+                if (notice != null) {
+                    terminal.note(notice);
+                }
+            } catch (ChatException e) {
+                // said at the end of the turn
+            } finally {
+                if (partial != null) {
+                    conversation.removeLast();
+                }
             }
         }
 
@@ -3010,8 +3543,7 @@ public class chat {
             try {
                 Signal.handle(new Signal("INT"), signal -> {
                     if (answering) {
-                        stopRequested = true;
-                        client.cancel();
+                        stopAnswer();
                     } else {
                         terminal.err.println();
                         sayGoodbye();
@@ -3022,6 +3554,12 @@ public class chat {
             } catch (IllegalArgumentException e) {
                 // No signals here (some IDE consoles): Ctrl-C keeps its usual meaning.
             }
+        }
+
+        /** Stops the answer that streams: what arrived is kept, marked cut (the stop button, and ask(...)). */
+        void stopAnswer() {
+            stopRequested = true;
+            client.cancel();
         }
 
         private void sayGoodbye() {
@@ -3037,13 +3575,57 @@ public class chat {
 
     private static Chat playground;
 
-    /** Asks with memory of earlier ask(...) calls; configuration comes from the environment. Not saved. */
+    /**
+     * Asks with memory of earlier ask(...) calls; configuration comes from the environment. Not
+     * saved. Ctrl-C in JShell stops the answer: what arrived is returned, and "[cut]" printed.
+     */
     public static synchronized String ask(String prompt) {
         if (playground == null) {
             Terminal terminal = new Terminal(System.out, System.err, false, false);
             playground = new Chat(new GroqClient(Config.fromEnvironment()), new Conversation(), null, terminal, true);
         }
-        return playground.answer(prompt).content();
+        Chat chat = playground;
+        // JShell's Ctrl-C throws an Error (ThreadDeath) into the thread that runs the statement,
+        // wherever it is. So the answer streams on a thread of its own, and the Error lands here,
+        // in a wait: it works as the chat's stop button then, and what arrived is kept.
+        FutureTask<Reply> answer = new FutureTask<>(() -> chat.answer(prompt));
+        Thread streaming = new Thread(answer, "bnagpt-ask");
+        streaming.setDaemon(true);
+        streaming.start();
+        Reply reply;
+        try {
+            reply = outcome(answer);
+        } catch (Error | InterruptedException stop) {
+            chat.stopAnswer();
+            reply = outcomeWhenStopped(answer);
+        }
+        if (!reply.complete()) {
+            System.out.println("[cut]");
+        }
+        return reply.content();
+    }
+
+    /** The reply of an ask(...), or the ChatException that ended it. */
+    private static Reply outcome(FutureTask<Reply> answer) throws InterruptedException {
+        try {
+            return answer.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The same, once stopped: the answer ends within moments, so a second Ctrl-C waits for it too. */
+    private static Reply outcomeWhenStopped(FutureTask<Reply> answer) {
+        while (true) {
+            try {
+                return outcome(answer);
+            } catch (Error | InterruptedException again) {
+                // stopping already
+            }
+        }
     }
 
     /** Starts the ask(...) conversation over. */

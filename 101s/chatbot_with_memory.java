@@ -67,12 +67,10 @@ public class chatbot_with_memory {
     /** The JSON value in text; null when the text is not JSON. */
     static JsonNode readJson(String text) { try { return JSON.readTree(text); } catch (IOException e) { return null; } }
 
-    // Step 3.2: parse_groq_stream. Groq sends the answer as server-sent events (SSE): an
-    // event is one or more lines "data: {...}" and then a blank line; "data: [DONE]" ends the
-    // stream. The SSE rules fit in this one method, so we follow them by hand, on our own
-    // thread like the rest of the chat (OkHttp's okhttp-sse would be a third library, and
-    // would call us from another thread). It hands each piece of the answer to eachPiece,
-    // and returns true once "data: [DONE]" came.
+    // Step 3.2: parse_groq_stream. Groq sends the answer as server-sent events (SSE): an event is one or
+    // more lines "data: {...}" and then a blank line; "data: [DONE]" ends the stream. The rules fit in one
+    // method, so we follow them by hand, on our own thread (OkHttp's okhttp-sse would be a third library,
+    // on another thread). It hands each piece of the answer to eachPiece; true once "data: [DONE]" came.
     static boolean parseGroqStream(InputStream stream, Consumer<String> eachPiece) throws IOException {
         // A BufferedReader ends lines at LF, CR or CR LF, as SSE does, and its UTF-8 decoder
         // keeps a character whole even when the network cuts its bytes in two.
@@ -81,12 +79,14 @@ public class chatbot_with_memory {
         if (lines.read() != '\uFEFF') lines.reset(); // a byte order mark may start the stream
         List<String> data = new ArrayList<>(); // the data lines of the event being read
         String event = ""; // its type: "error" reports a failure
+        boolean sawData = false; // no "data:" line at all: what came is not a stream
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
             int colon = line.indexOf(':'); // "name: value"; a line starting with ':' is a comment
             String name = colon < 0 ? line : line.substring(0, colon);
             String value = colon < 0 ? "" : line.substring(line.startsWith(": ", colon) ? colon + 2 : colon + 1);
             if (name.equals("data")) data.add(value);
             if (name.equals("event")) event = value; // "id" and "retry" matter to browsers only
+            sawData |= name.equals("data");
             if (!line.isEmpty()) continue;
             String text = data.isEmpty() ? null : String.join("\n", data); // a blank line ends the event
             boolean isError = event.equals("error");
@@ -103,10 +103,10 @@ public class chatbot_with_memory {
                 throw new ChatFailure("The server stopped the answer with an error: " + fromServer(message));
             }
             JsonNode content = chunk.path("choices").path(0).path("delta").path("content");
-            if (content.isValueNode() && !content.isNull() && !content.asText().isEmpty()) {
-                eachPiece.accept(content.asText());
-            }
+            String piece = content.isValueNode() && !content.isNull() ? content.asText() : ""; // null: nothing
+            if (!piece.isEmpty()) eachPiece.accept(piece);
         }
+        if (!sawData) throw new ChatFailure("The server answered, but not with a stream: check GROQ_BASE_URL.");
         return false; // the stream ended before [DONE]; an event without its blank line is dropped
     }
 
@@ -124,6 +124,8 @@ public class chatbot_with_memory {
                 + ", or your key may not use it: set GROQ_MODEL to another one" + listModels);
         if (response.code() == 429) return new ChatFailure("Groq's rate limit was reached (429): wait "
                 + fromServer(response.header("retry-after", "60")) + " s, then send it again.");
+        if (body.stripLeading().startsWith("<")) return new ChatFailure("The server answered " + response.code()
+                + " with a web page, not with Groq's API: check GROQ_BASE_URL, or log in to the network first.");
         return new ChatFailure("The server answered " + response.code() + ": " + fromServer(message));
     }
 
@@ -172,8 +174,7 @@ public class chatbot_with_memory {
                 messages.remove(messages.size() - 1); // no answer: forget the question, to send it again
             }
         }
-        if (!whole) throw new ChatFailure("The answer was cut off: the connection ended before it was "
-                + "complete. Send your message again for a whole answer.");
+        if (!whole) throw new ChatFailure("The answer was cut off: the connection ended before it was complete.");
     }
 
     // Saved conversations (Part 1), as the article's sidebar keeps them: /save NAME, /list,
@@ -191,8 +192,8 @@ public class chatbot_with_memory {
         return FOLDER.resolve(name + ".json");
     }
 
-    // Saves atomically, so a crash never leaves half a file: into a temporary file beside it
-    // first (createTempFile makes it 0600, yours only), then moved over the old one in one step.
+    // Saves atomically, so a crash or a full disk never leaves half a file: all of it into a temporary
+    // file beside it first (createTempFile makes it 0600, yours only), then moved over the old one.
     static void save(String name) throws IOException {
         Path file = fileOf(name);
         Files.createDirectories(FOLDER);
@@ -237,13 +238,12 @@ public class chatbot_with_memory {
 
     /** The names of the saved conversations, in alphabetical order. */
     static void list() throws IOException {
-        List<String> names = new ArrayList<>();
+        Set<String> names = new TreeSet<>();
         if (Files.isDirectory(FOLDER)) {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(FOLDER, "*.json")) {
                 for (Path file : files) names.add(file.getFileName().toString().replaceFirst("\\.json$", ""));
             }
         }
-        Collections.sort(names);
         err.println(shown(names.isEmpty() ? "Nothing saved yet: /save NAME saves one." : String.join("\n", names)));
     }
 

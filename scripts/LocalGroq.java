@@ -42,6 +42,8 @@
  *   #mock:endless-line    after the first token, one "data:" line that never ends
  *   #mock:gzip-bomb       the same line gzipped: 2.5 GB once unzipped, about 2.5 MB sent
  *   #mock:big-chunk=N     after the first token, one valid chunk whose text is N bytes long
+ *   #mock:endless-answer  after the first token, valid chunks without end: reasoning, then content,
+ *                         then reasoning again, 4 KiB of text each, as fast as the client reads
  *   #mock:whole           one chat.completion object, although a stream was asked for
  *   #mock:redirect-loop   answer 307, pointing back at the same URL, again and again
  *   #mock:error-mb=N      an error (400, or #mock:status) whose body is N MiB long (2100: 2.2 GB)
@@ -363,7 +365,8 @@ public class LocalGroq implements AutoCloseable {
             }
             return mock.number("status", 400) + " error body of " + length + " bytes (#mock:error-mb)";
         }
-        if (!mock.has("stall") && !mock.has("endless-line") && !mock.has("gzip-bomb") && !mock.has("big-chunk")) return null;
+        if (!mock.has("stall") && !mock.has("endless-line") && !mock.has("gzip-bomb") && !mock.has("big-chunk")
+                && !mock.has("endless-answer")) return null;
         headers.set("Content-Type", "text/event-stream");
         if (mock.has("gzip-bomb")) headers.set("Content-Encoding", "gzip");
         exchange.sendResponseHeaders(200, 0);
@@ -381,6 +384,13 @@ public class LocalGroq implements AutoCloseable {
                 body.write(("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + " big".repeat(mock.number("big-chunk", 0) / 4)
                         + "\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n").getBytes(UTF_8));
                 return "200 stream with a chunk of " + mock.number("big-chunk", 0) + " bytes (#mock:big-chunk)";
+            }
+            if (mock.has("endless-answer")) { // each chunk valid, the answer never done
+                byte[] thought = ("data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"" + " hmm".repeat(1024)
+                        + "\"},\"finish_reason\":null}]}\n\n").getBytes(UTF_8);
+                byte[] words = ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + " more".repeat(820)
+                        + " \"},\"finish_reason\":null}]}\n\n").getBytes(UTF_8);
+                for (long chunk = 0; ; chunk++) body.write(chunk % 3 == 1 ? thought : words);
             }
             body.write("data: ".getBytes(UTF_8));
             repeat(body, (byte) 'a', mock.has("gzip-bomb") ? 2_500_000_000L : Long.MAX_VALUE);
@@ -728,7 +738,7 @@ public class LocalGroq implements AutoCloseable {
         static final Pattern DIRECTIVE = Pattern.compile("#mock:([^=\\s]+)(?:=(\\S*))?");
         static final Set<String> KNOWN = new TreeSet<>(List.of("tokens", "tps", "cut", "error-after", "status", "retry-after",
                 "drop", "times", "no-done", "eol", "keepalive", "slow-start", "no-answer", "stall", "endless-line", "gzip-bomb",
-                "big-chunk", "whole", "redirect-loop", "error-mb", "retry-after-raw", "retry-after-ms"));
+                "big-chunk", "endless-answer", "whole", "redirect-loop", "error-mb", "retry-after-raw", "retry-after-ms"));
 
         static Directives in(String text) throws ApiError {
             Map<String, String> values = new HashMap<>();

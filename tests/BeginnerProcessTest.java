@@ -173,6 +173,31 @@ class BeginnerProcessTest {
 
     @ParameterizedTest
     @ValueSource(strings = {PART_0, PART_1})
+    void a_200_without_data_lines_is_not_a_stream_rather_than_an_answer_cut_off(String file) throws Exception {
+        ChatCommand.Result run = run(file, "Hi #mock:whole\n"); // one JSON object, although a stream was asked for
+
+        assertEquals("", run.stdout());
+        assertEndsInOneSentence(run, "The server answered, but not with a stream: check GROQ_BASE_URL.");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {PART_0, PART_1})
+    void an_error_status_with_a_web_page_says_so_instead_of_printing_its_html(String file) throws Exception {
+        try (MockWebServer server = Clients.startedMockServer()) {
+            server.enqueue(new MockResponse.Builder().code(500).setHeader("Content-Type", "text/html")
+                    .body("\n<!DOCTYPE html>\n<html><head><title>500</title></head><body><h1>Internal Server Error"
+                            + "</h1></body></html>\n").build());
+
+            ChatCommand.Result run = runWith(file, env(Map.of("GROQ_BASE_URL", server.url("/openai/v1").toString())),
+                    "Hi\n");
+
+            assertEndsInOneSentence(run, "The server answered 500 with a web page, not with Groq's API: check "
+                    + "GROQ_BASE_URL, or log in to the network first.");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {PART_0, PART_1})
     void an_error_in_the_middle_of_the_stream_is_reported_after_what_arrived(String file) throws Exception {
         ChatCommand.Result run = run(file, "Tell me a story #mock:error-after=2\n");
 

@@ -83,14 +83,19 @@ class ChatFeaturesProcessTest {
                 stdin.write("Why is the sky blue?\n".getBytes(StandardCharsets.UTF_8));
                 stdin.flush();
                 ChatCommand.waitUntil(stdout.toPath(), text -> text.endsWith("\n"), Duration.ofMinutes(3));
+                // The question is saved before it is sent; wait for the save that holds the answer.
                 for (long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                        savedAfterTheFirstAnswer.isEmpty() && System.nanoTime() < deadline; Thread.sleep(20)) {
+                        !holdsAnAnswer(savedAfterTheFirstAnswer) && System.nanoTime() < deadline; Thread.sleep(20)) {
                     savedAfterTheFirstAnswer = Files.isDirectory(home.resolve("conversations")) ? saved(home) : List.of();
                 }
                 chatGoingOnThen = chat.isAlive();
                 stdin.write("And why are sunsets red?\n".getBytes(StandardCharsets.UTF_8));
             }
             exitCode = chat.waitFor();
+        }
+
+        private static boolean holdsAnAnswer(List<JsonNode> saved) {
+            return !saved.isEmpty() && saved.get(0).path("messages").size() >= 2;
         }
 
         @Test

@@ -184,7 +184,8 @@ class ConversationStoreTest {
     void loading_an_unknown_id_says_there_is_no_such_conversation() {
         ChatException error = assertThrows(ChatException.class, () -> new ConversationStore(home).load("nope"));
 
-        assertEquals("There is no saved conversation \"nope\". See them with /list.", error.getMessage());
+        assertEquals("There is no saved conversation \"nope\". See them with --list (or /list in a chat).",
+                error.getMessage());
     }
 
     @Test
@@ -328,9 +329,11 @@ class ConversationStoreTest {
     @Test
     void a_file_over_16_MiB_is_listed_as_too_large_and_never_loaded() throws IOException {
         ConversationStore store = new ConversationStore(home);
-        Conversation huge = conversation("20260101-120000-huge", "Tell me everything", "x".repeat(17 << 20));
-        store.save(huge);
-        Path file = home.resolve("conversations/20260101-120000-huge.json");
+        // Written by hand: the store itself never saves a file this large (AnswerLimitTest).
+        Path file = Files.createDirectories(home.resolve("conversations")).resolve("20260101-120000-huge.json");
+        Files.writeString(file, "{\"id\": \"20260101-120000-huge\", \"title\": \"Tell me everything\", "
+                + "\"created\": \"2026-01-01T12:00:00Z\", \"messages\": [{\"role\": \"user\", \"content\": "
+                + "\"Tell me everything\"}, {\"role\": \"assistant\", \"content\": \"" + "x".repeat(17 << 20) + "\"}]}");
         byte[] before = Files.readAllBytes(file);
 
         ChatException error = assertThrows(ChatException.class, () -> store.load("20260101-120000-huge"));

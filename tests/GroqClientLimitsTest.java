@@ -108,6 +108,9 @@ class GroqClientLimitsTest {
         String big = "a".repeat((8 << 20) - 100);
         server.enqueue(stream("data: {\"choices\":[{\"delta\":{\"content\":\"" + big + "\"},"
                 + "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"));
+        // The whole answer's own limit (4 MiB unless --max-answer-bytes) is not what this is about.
+        GroqClient client = Clients.of(server.url("/openai/v1").toString(), Clients.KEY, Clients.MODEL,
+                Clients.QUICK_RETRIES, Limits.DEFAULT.withMaxAnswerBytes(16 << 20));
 
         Reply reply = client.stream(HI, listener);
 

@@ -17,6 +17,20 @@ class OptionsTest {
     private static final Map<String, String> ENV = Map.of("BNAGPT_HOME", "/nonexistent/bnagpt-home");
 
     @Test
+    void help_shows_the_commands_as_the_readme_teaches_them() throws Exception {
+        String help = chat.Options.HELP;
+        String readme = java.nio.file.Files.readString(Repo.file("README.md"));
+
+        assertFalse(help.contains("chat.java"), help);
+        for (String usage : help.lines().filter(line -> line.startsWith("  ./jbang chat")).toList()) {
+            String command = usage.strip().split("  ")[0].split(" \"")[0]; // its flags, without text or explanation
+            assertTrue(readme.contains(command + " ") || readme.contains(command + "`"), command + " is not in the README");
+        }
+        assertTrue(help.contains("  ./jbang chat \"your question\""), help);
+        assertTrue(help.contains("  git diff | ./jbang chat \"review this\""), help);
+    }
+
+    @Test
     void a_switch_given_a_value_is_refused_rather_than_turned_on() {
         ChatException refused = assertThrows(ChatException.class, () -> parse("--json=false", "Hi"));
 

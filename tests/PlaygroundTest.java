@@ -2,13 +2,13 @@ package bnagpt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AutoClose;
@@ -74,9 +74,34 @@ class PlaygroundTest {
         assertTrue(run.output().contains("[Content[text=Hi]]"), run.output());
     }
 
+    @Test
+    void ctrl_c_stops_the_answer_prints_cut_and_ask_returns_what_arrived() throws Exception {
+        assumeTrue(Tmux.installed(), "tmux is not installed: this test needs a real terminal (apt-get install tmux)");
+        Path folder = Files.createTempDirectory(home, "tmux");
+        try (Tmux tmux = Tmux.startCommand(folder, environment(), Repo.file("scripts/playground").toString())) {
+            tmux.waitFor(screen -> Tmux.lastLine(screen).equals("jshell>"), "the jshell prompt", Duration.ofMinutes(3));
+            tmux.type("ask(\"tell me a story #mock:tokens=600 #mock:tps=20\")");
+            tmux.press("Enter");
+            tmux.waitForText("The quick brown fox jumps over the lazy dog. The quick");
+            tmux.press("C-c");
+            String screen = tmux.waitFor(s -> s.contains("$1 ==> "), "the value of ask", Duration.ofSeconds(30));
+            tmux.type("/exit");
+            tmux.press("Enter");
+
+            assertTrue(screen.contains("[cut]"), screen);
+            String value = screen.substring(screen.indexOf("$1 ==> ") + "$1 ==> ".length()).lines().findFirst().get();
+            assertTrue(value.startsWith("\"The quick brown fox"), "what arrived: " + value);
+        }
+    }
+
     // ---------------------------------------------------------------------------------
     // Running the playground.
     // ---------------------------------------------------------------------------------
+
+    /** The local server, no key file from the real ~/.bnagpt, no colours. */
+    private static Map<String, String> environment() {
+        return Map.of("GROQ_BASE_URL", groq.baseUrl(), "BNAGPT_HOME", home.toString(), "NO_COLOR", "1", "TERM", "screen");
+    }
 
     /** What the playground printed, stdout and stderr together, and how it ended. */
     record Run(int exitCode, String output) {}
@@ -94,15 +119,8 @@ class PlaygroundTest {
                     .redirectInput(in.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(output);
-            Map<String, String> env = new HashMap<>();
-            for (String name : List.of("PATH", "HOME", "JAVA_HOME")) {
-                if (System.getenv(name) != null) {
-                    env.put(name, System.getenv(name));
-                }
-            }
-            env.putAll(Map.of("GROQ_BASE_URL", groq.baseUrl(), "BNAGPT_HOME", home.toString(), "NO_COLOR", "1"));
             builder.environment().clear();
-            builder.environment().putAll(env);
+            builder.environment().putAll(ChatCommand.environment(environment()));
             Process process = builder.start();
             // The first run builds the chat (and fetches its libraries on a new machine).
             if (!process.waitFor(3, TimeUnit.MINUTES)) {

@@ -46,15 +46,21 @@ final class Tmux implements AutoCloseable {
      * control, bash lets the chat handle Ctrl-C, and waits.
      */
     static Tmux start(Path folder, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return startCommand(folder, env, ChatCommand.command(args).toArray(String[]::new));
+    }
+
+    /** The same for another command than the chat (scripts/playground, say), run from the repository's root. */
+    static Tmux startCommand(Path folder, Map<String, String> env, String... command)
+            throws IOException, InterruptedException {
         Tmux tmux = new Tmux(folder);
-        List<String> command = new ArrayList<>(List.of("new-session", "-d", "-s", SESSION, "-x", "160", "-y", "50",
+        List<String> tmuxCommand = new ArrayList<>(List.of("new-session", "-d", "-s", SESSION, "-x", "160", "-y", "50",
                 "-c", Repo.root().toString(),
                 "bash", "-c", "status_file=$1; shift; \"$@\"; echo $? > \"$status_file\"", "bash",
                 tmux.exitStatus.toString(), "env", "-i"));
-        ChatCommand.environment(env).forEach((name, value) -> command.add(name + "=" + value));
-        command.addAll(ChatCommand.command(args));
-        command.addAll(List.of(";", "set-option", "-t", SESSION, "remain-on-exit", "on"));
-        tmux.run(command.toArray(String[]::new));
+        ChatCommand.environment(env).forEach((name, value) -> tmuxCommand.add(name + "=" + value));
+        tmuxCommand.addAll(List.of(command));
+        tmuxCommand.addAll(List.of(";", "set-option", "-t", SESSION, "remain-on-exit", "on"));
+        tmux.run(tmuxCommand.toArray(String[]::new));
         return tmux;
     }
 
