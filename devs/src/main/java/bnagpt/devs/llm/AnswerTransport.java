@@ -1,0 +1,232 @@
+package bnagpt.devs.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.http.client.HttpClientBuilder;
+import dev.langchain4j.http.client.SuccessfulHttpResponse;
+import dev.langchain4j.http.client.sse.ServerSentEvent;
+import dev.langchain4j.http.client.sse.ServerSentEventContext;
+import dev.langchain4j.http.client.sse.ServerSentEventListener;
+import dev.langchain4j.http.client.sse.ServerSentEventParser;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How LangChain4j's OpenAI model reaches the server for one answer: its own HTTP client
+ * interface, put on our Exchange (retries, a fresh connection for a stale one, proxies,
+ * a bounded error body, a web page told apart) and our Watchdog (the first token, a stall,
+ * the stop button). LangChain4j still parses the stream and its JSON. One per answer,
+ * because the watchdog belongs to one answer; the connections under it are shared.
+ */
+final class AnswerTransport implements dev.langchain4j.http.client.HttpClient {
+    private final Exchange exchange;
+    private final Watchdog watchdog;
+    private final Llm.Listener listener;
+    private final int longestLine;
+
+    AnswerTransport(Exchange exchange, Watchdog watchdog, Llm.Listener listener, int longestLine) {
+        this.exchange = exchange;
+        this.watchdog = watchdog;
+        this.listener = listener;
+        this.longestLine = longestLine;
+    }
+
+    @Override
+    public void execute(dev.langchain4j.http.client.HttpRequest request, ServerSentEventParser parser,
+            ServerSentEventListener events) {
+        HttpResponse<InputStream> response;
+        try {
+            response = exchange.send(toJdk(request), listener, watchdog);
+        } catch (IOException e) {
+            events.onError(e);
+            return;
+        }
+        events.onOpen(SuccessfulHttpResponse.builder().statusCode(response.statusCode())
+                .headers(response.headers().map()).build());
+        try (InputStream body = new BoundedLines(response.body(), longestLine)) {
+            watchdog.watch(() -> closeQuietly(body));
+            parser.parse(body, new ErrorEvents(events)); // a failure while reading reaches events.onError
+        } catch (IOException e) {
+            // closing a broken stream: the parser has reported what broke it
+        }
+        events.onClose();
+    }
+
+    @Override
+    public SuccessfulHttpResponse execute(dev.langchain4j.http.client.HttpRequest request) {
+        throw new UnsupportedOperationException("bnaGPT streams every answer");
+    }
+
+    private static HttpRequest toJdk(dev.langchain4j.http.client.HttpRequest request) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(request.url()))
+                .method(request.method().name(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(request.body()));
+        for (Map.Entry<String, List<String>> header : request.headers().entrySet()) {
+            for (String value : header.getValue()) {
+                builder.header(header.getKey(), value);
+            }
+        }
+        return builder.build();
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // it is being given up anyway
+        }
+    }
+
+    /** Hands LangChain4j's model builder this transport; the timeouts it asks for are the Watchdog's business. */
+    static HttpClientBuilder builderOf(AnswerTransport transport) {
+        return new HttpClientBuilder() {
+            @Override
+            public Duration connectTimeout() {
+                return null;
+            }
+
+            @Override
+            public HttpClientBuilder connectTimeout(Duration timeout) {
+                return this;
+            }
+
+            @Override
+            public Duration readTimeout() {
+                return null;
+            }
+
+            @Override
+            public HttpClientBuilder readTimeout(Duration timeout) {
+                return this;
+            }
+
+            @Override
+            public dev.langchain4j.http.client.HttpClient build() {
+                return transport;
+            }
+        };
+    }
+
+    /**
+     * A stream whose lines are at most {@code longest} bytes: LangChain4j reads a line whole
+     * before it looks at it, so one endless "data:" line would otherwise fill the memory.
+     */
+    static final class BoundedLines extends FilterInputStream {
+        private final int longest;
+        private int line;
+
+        BoundedLines(InputStream in, int longest) {
+            super(in);
+            this.longest = longest;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b != -1) {
+                count((byte) b);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            for (int i = offset; i < offset + n; i++) {
+                count(buffer[i]);
+            }
+            return n;
+        }
+
+        private void count(byte b) throws LineTooLong {
+            line = b == '\n' || b == '\r' ? 0 : line + 1;
+            if (line > longest) {
+                throw new LineTooLong(longest);
+            }
+        }
+    }
+
+    /**
+     * Groq reports a failure in the middle of a stream as an event {"error": {...}}, which
+     * LangChain4j's OpenAI module passes over in silence: the answer would just stop. Here it
+     * ends the stream as the failure it is, and its message reaches the sentence.
+     */
+    private static final class ErrorEvents implements ServerSentEventListener {
+        private static final ObjectMapper JSON = new ObjectMapper();
+        private final ServerSentEventListener events;
+
+        ErrorEvents(ServerSentEventListener events) {
+            this.events = events;
+        }
+
+        @Override
+        public void onEvent(ServerSentEvent event, ServerSentEventContext context) {
+            String data = event.data();
+            if (data != null && data.startsWith("{\"error\"")) {
+                JsonNode error = parse(data).path("error");
+                if (error.isObject()) {
+                    context.parsingHandle().cancel();
+                    events.onError(new ErrorEvent(error.path("message").asText("(no message)"),
+                            error.path("code").asText("")));
+                    return;
+                }
+            }
+            events.onEvent(event, context);
+        }
+
+        @Override
+        public void onEvent(ServerSentEvent event) {
+            events.onEvent(event);
+        }
+
+        @Override
+        public void onOpen(SuccessfulHttpResponse response) {
+            events.onOpen(response);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            events.onError(error);
+        }
+
+        @Override
+        public void onClose() {
+            events.onClose();
+        }
+
+        private static JsonNode parse(String data) {
+            try {
+                return JSON.readTree(data);
+            } catch (IOException e) {
+                return JSON.missingNode();
+            }
+        }
+    }
+
+    /** An error event in the middle of a stream: the server's message and code. */
+    static final class ErrorEvent extends RuntimeException {
+        final String code;
+
+        ErrorEvent(String message, String code) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+    }
+
+    /** A line of the stream longer than any answer needs: reading stopped there. */
+    static final class LineTooLong extends IOException {
+        final int longest;
+
+        LineTooLong(int longest) {
+            super("a line of more than " + longest + " bytes");
+            this.longest = longest;
+        }
+    }
+}
