@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class DevsConnectionTest {
     static final String KEY = "gsk_fake_connection_test_key_0000";
-    static final Limits QUICK = new Limits(Duration.ofSeconds(5), Duration.ofSeconds(5), 1 << 20);
+    static final Limits QUICK = new Limits(Duration.ofSeconds(5), Duration.ofSeconds(5), 1 << 20, 64L << 20);
     static final RetryPolicy QUICK_RETRIES = new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(40),
             Duration.ofSeconds(5));
 

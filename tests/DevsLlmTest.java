@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class DevsLlmTest {
     static final String KEY = Clients.KEY;
-    static final Limits QUICK = new Limits(Duration.ofSeconds(2), Duration.ofSeconds(2), 1 << 20);
+    static final Limits QUICK = new Limits(Duration.ofSeconds(2), Duration.ofSeconds(2), 1 << 20, 64L << 20);
     static final RetryPolicy QUICK_RETRIES = new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(40),
             Duration.ofSeconds(5));
 
@@ -177,6 +177,18 @@ class DevsLlmTest {
     void an_endless_line_is_read_only_as_far_as_the_limit() {
         Llm.Reply reply = llm().stream(ask("go #mock:endless-line"), new Heard(), new Stop());
         assertTrue(reply.interruption().contains("more than 1 MiB in one line"), reply.interruption());
+    }
+
+    @Test
+    void a_stream_past_its_limit_ends_keeping_the_part_because_langchain4j_keeps_every_event() {
+        Limits small = new Limits(Duration.ofSeconds(2), Duration.ofSeconds(2), 1 << 20, 1 << 20);
+        Llm llm = new OpenAiCompatibleLlm(groq.baseUrl(), KEY, Clients.MODEL, small, QUICK_RETRIES,
+                OpenAiCompatibleLlm.httpClient(Map.of()));
+        Heard heard = new Heard();
+        Llm.Reply reply = llm.stream(ask("go #mock:tokens=100000"), heard, new Stop());
+        assertEquals("The server's stream passed 1 MiB, more than any answer needs, so reading stopped there.",
+                reply.interruption());
+        assertTrue(heard.content.size() > 1000, "the part before the limit arrived: " + heard.content.size());
     }
 
     @Test

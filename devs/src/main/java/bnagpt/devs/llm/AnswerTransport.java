@@ -29,13 +29,13 @@ final class AnswerTransport implements dev.langchain4j.http.client.HttpClient {
     private final Exchange exchange;
     private final Watchdog watchdog;
     private final Llm.Listener listener;
-    private final int longestLine;
+    private final Limits limits;
 
-    AnswerTransport(Exchange exchange, Watchdog watchdog, Llm.Listener listener, int longestLine) {
+    AnswerTransport(Exchange exchange, Watchdog watchdog, Llm.Listener listener, Limits limits) {
         this.exchange = exchange;
         this.watchdog = watchdog;
         this.listener = listener;
-        this.longestLine = longestLine;
+        this.limits = limits;
     }
 
     @Override
@@ -50,7 +50,7 @@ final class AnswerTransport implements dev.langchain4j.http.client.HttpClient {
         }
         events.onOpen(SuccessfulHttpResponse.builder().statusCode(response.statusCode())
                 .headers(response.headers().map()).build());
-        try (InputStream body = new BoundedLines(response.body(), longestLine)) {
+        try (InputStream body = new BoundedStream(response.body(), limits)) {
             watchdog.watch(() -> closeQuietly(body));
             parser.parse(body, new ErrorEvents(events)); // a failure while reading reaches events.onError
         } catch (IOException e) {
@@ -112,45 +112,6 @@ final class AnswerTransport implements dev.langchain4j.http.client.HttpClient {
                 return transport;
             }
         };
-    }
-
-    /**
-     * A stream whose lines are at most {@code longest} bytes: LangChain4j reads a line whole
-     * before it looks at it, so one endless "data:" line would otherwise fill the memory.
-     */
-    static final class BoundedLines extends FilterInputStream {
-        private final int longest;
-        private int line;
-
-        BoundedLines(InputStream in, int longest) {
-            super(in);
-            this.longest = longest;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b != -1) {
-                count((byte) b);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            for (int i = offset; i < offset + n; i++) {
-                count(buffer[i]);
-            }
-            return n;
-        }
-
-        private void count(byte b) throws LineTooLong {
-            line = b == '\n' || b == '\r' ? 0 : line + 1;
-            if (line > longest) {
-                throw new LineTooLong(longest);
-            }
-        }
     }
 
     /**
@@ -220,13 +181,60 @@ final class AnswerTransport implements dev.langchain4j.http.client.HttpClient {
         }
     }
 
-    /** A line of the stream longer than any answer needs: reading stopped there. */
-    static final class LineTooLong extends IOException {
-        final int longest;
+    /**
+     * A stream whose lines are at most limits.longestLine() bytes (LangChain4j reads a line
+     * whole before it looks at it, so one endless "data:" line would fill the memory), and
+     * which ends past limits.longestStream() bytes (LangChain4j keeps every event until the end).
+     */
+    static final class BoundedStream extends FilterInputStream {
+        private final Limits limits;
+        private int line;
+        private long total;
 
-        LineTooLong(int longest) {
-            super("a line of more than " + longest + " bytes");
-            this.longest = longest;
+        BoundedStream(InputStream in, Limits limits) {
+            super(in);
+            this.limits = limits;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b != -1) {
+                count((byte) b);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            for (int i = offset; i < offset + n; i++) {
+                count(buffer[i]);
+            }
+            return n;
+        }
+
+        private void count(byte b) throws TooLong {
+            line = b == '\n' || b == '\r' ? 0 : line + 1;
+            if (line > limits.longestLine()) {
+                throw new TooLong("The server sent more than " + mebibytes(limits.longestLine()) + " in one line of its "
+                        + "stream, more than any answer needs, so reading stopped there.");
+            }
+            if (++total > limits.longestStream()) {
+                throw new TooLong("The server's stream passed " + mebibytes(limits.longestStream()) + ", more than any "
+                        + "answer needs, so reading stopped there.");
+            }
+        }
+
+        private static String mebibytes(long bytes) {
+            return (bytes >> 20) + " MiB";
+        }
+    }
+
+    /** A line, or a whole stream, longer than any answer needs: reading stopped there, and the sentence says so. */
+    static final class TooLong extends IOException {
+        TooLong(String sentence) {
+            super(sentence);
         }
     }
 }

@@ -48,8 +48,8 @@ final class Failures {
             if (t instanceof ServerRefusal refusal) {
                 return refusal.webPage ? webPage() : ofStatus(refusal, model);
             }
-            if (t instanceof AnswerTransport.LineTooLong tooLong) {
-                return new LlmFailure(lineTooLong(tooLong));
+            if (t instanceof AnswerTransport.TooLong tooLong) {
+                return new LlmFailure(tooLong.getMessage());
             }
             if (t instanceof AnswerTransport.ErrorEvent event) {
                 return new LlmFailure(errorEvent(event), event.code);
@@ -72,8 +72,8 @@ final class Failures {
             if (t instanceof AnswerTransport.ErrorEvent event) {
                 return errorEvent(event);
             }
-            if (t instanceof AnswerTransport.LineTooLong tooLong) {
-                return lineTooLong(tooLong);
+            if (t instanceof AnswerTransport.TooLong tooLong) {
+                return tooLong.getMessage();
             }
         }
         for (Throwable t = error; t != null; t = t.getCause()) {
@@ -163,11 +163,6 @@ final class Failures {
     private String errorEvent(AnswerTransport.ErrorEvent event) {
         String said = event.getMessage() + (event.code.isEmpty() ? "" : " (" + event.code + ")");
         return "The server stopped the answer with an error: " + shorten(redact(said), 300);
-    }
-
-    private static String lineTooLong(AnswerTransport.LineTooLong tooLong) {
-        return "The server sent more than " + (tooLong.longest >> 20) + " MiB in one line of its stream, more than any "
-                + "answer needs, so reading stopped there.";
     }
 
     /**

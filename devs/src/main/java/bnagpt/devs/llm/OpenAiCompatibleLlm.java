@@ -81,8 +81,7 @@ public final class OpenAiCompatibleLlm implements Llm {
             });
             watchdog.onVerdict(handler::settle);
             OpenAiStreamingChatModel chat = OpenAiStreamingChatModel.builder()
-                    .httpClientBuilder(AnswerTransport.builderOf(new AnswerTransport(exchange, watchdog, listener,
-                            limits.longestLine())))
+                    .httpClientBuilder(AnswerTransport.builderOf(new AnswerTransport(exchange, watchdog, listener, limits)))
                     .baseUrl(baseUrl)
                     .apiKey(apiKey == null ? "none" : apiKey) // servers on loopback often take none; LangChain4j wants one
                     .modelName(model)
