@@ -12,6 +12,11 @@ import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.view.cli.Ask;
 import bnagpt.devs.view.cli.AskOptions;
 import bnagpt.devs.view.web.WebApp;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +38,11 @@ public final class App {
     private App() {}
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int status = run(args);
+        // A command ends here; a page that returned 0 may still be serving on its own threads.
+        if (status != 0 || (args.length > 0 && args[0].equals("ask"))) {
+            System.exit(status);
+        }
     }
 
     static int run(String[] args) {
@@ -78,7 +87,11 @@ public final class App {
         ConversationStore store = new ConversationStore(settings.home());
         ChatEngine simple = new SimpleChatEngine(llm, settings.answerLimitBytes());
         ChatEngine memory = new ChatbotWithMemoryEngine(llm, store, settings.answerLimitBytes(), SAVE_EVERY);
-        Ask ask = new Ask(memory, simple, store, llm, System.out, System.err, System.console() != null);
+        // UTF-8 whatever the locale says, and stdout buffered: Ask flushes it once per batch from the network.
+        PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
+                false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        Ask ask = new Ask(memory, simple, store, llm, out, err, System.console() != null);
         return stoppableByCtrlC(stop -> ask.run(options, System.in, stop));
     }
 

@@ -36,6 +36,11 @@ final class Answers {
             public void onRetry(String sentence) {
                 view.onRetry(sentence);
             }
+
+            @Override
+            public void onBatchEnd() {
+                view.onBatchEnd();
+            }
         };
     }
 

@@ -114,6 +114,11 @@ public final class ChatbotWithMemoryEngine implements ChatEngine {
                 public void onRetry(String sentence) {
                     collecting.onRetry(sentence);
                 }
+
+                @Override
+                public void onBatchEnd() {
+                    collecting.onBatchEnd();
+                }
             };
         }
 

@@ -50,7 +50,7 @@ final class AnswerTransport implements dev.langchain4j.http.client.HttpClient {
         }
         events.onOpen(SuccessfulHttpResponse.builder().statusCode(response.statusCode())
                 .headers(response.headers().map()).build());
-        try (InputStream body = new BoundedStream(response.body(), limits)) {
+        try (InputStream body = new BoundedStream(response.body(), limits, listener)) {
             watchdog.watch(() -> closeQuietly(body));
             parser.parse(body, new ErrorEvents(events)); // a failure while reading reaches events.onError
         } catch (IOException e) {
@@ -188,39 +188,50 @@ final class AnswerTransport implements dev.langchain4j.http.client.HttpClient {
      */
     static final class BoundedStream extends FilterInputStream {
         private final Limits limits;
-        private int line;
+        private final Llm.Listener listener;
+        private long line;
         private long total;
 
-        BoundedStream(InputStream in, Limits limits) {
+        BoundedStream(InputStream in, Limits limits, Llm.Listener listener) {
             super(in);
             this.limits = limits;
+            this.listener = listener;
         }
 
         @Override
         public int read() throws IOException {
-            int b = super.read();
-            if (b != -1) {
-                count((byte) b);
-            }
-            return b;
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
         }
 
+        /**
+         * LangChain4j's reader asks for more bytes only once it has handed over every line it
+         * had: the moment to tell the listener that a batch has ended (a good time to flush).
+         */
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
+            listener.onBatchEnd();
             int n = super.read(buffer, offset, length);
-            for (int i = offset; i < offset + n; i++) {
-                count(buffer[i]);
+            if (n > 0) {
+                count(buffer, offset, n);
             }
             return n;
         }
 
-        private void count(byte b) throws TooLong {
-            line = b == '\n' || b == '\r' ? 0 : line + 1;
+        /** Counts the stream and the line under way: from the last line break of the piece, if it has one. */
+        private void count(byte[] buffer, int offset, int n) throws TooLong {
+            total += n;
+            int end = offset + n;
+            int lastBreak = end - 1;
+            while (lastBreak >= offset && buffer[lastBreak] != '\n' && buffer[lastBreak] != '\r') {
+                lastBreak--;
+            }
+            line = lastBreak < offset ? line + n : end - 1 - lastBreak;
             if (line > limits.longestLine()) {
                 throw new TooLong("The server sent more than " + mebibytes(limits.longestLine()) + " in one line of its "
                         + "stream, more than any answer needs, so reading stopped there.");
             }
-            if (++total > limits.longestStream()) {
+            if (total > limits.longestStream()) {
                 throw new TooLong("The server's stream passed " + mebibytes(limits.longestStream()) + ", more than any "
                         + "answer needs, so reading stopped there.");
             }

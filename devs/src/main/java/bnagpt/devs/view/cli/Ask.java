@@ -112,15 +112,21 @@ public final class Ask {
                     err.println();
                     thinking = false;
                 }
-                out.print(text);
+                out.print(text); // flushed once per batch from the network, not once per token
+            }
+
+            @Override
+            public void onBatchEnd() {
                 out.flush();
+                if (thinking) {
+                    err.flush();
+                }
             }
 
             @Override
             public void onReasoning(String text) {
                 if (terminal) { // the thinking is not the answer: never on stdout, and only for a person
                     err.print(dim(text));
-                    err.flush();
                     thinking = true;
                 }
             }
