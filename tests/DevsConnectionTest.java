@@ -264,6 +264,14 @@ class DevsConnectionTest {
                 "no_proxy", "notgroq.com")), groq), "a domain covers its subdomains, not look-alikes");
     }
 
+    @Test
+    void a_proxy_that_is_not_an_address_is_a_sentence_that_keeps_its_password_out() {
+        LlmFailure failure = assertThrows(LlmFailure.class,
+                () -> new ProxyFromEnvironment(Map.of("HTTPS_PROXY", "http://me:s3cret@[bad")));
+        assertEquals("The proxy in HTTPS_PROXY is not an address like http://proxy.example:3128. Correct it, or unset it.",
+                failure.getMessage());
+    }
+
     static String address(ProxyFromEnvironment selector, URI uri) {
         java.net.InetSocketAddress address = (java.net.InetSocketAddress) selector.select(uri).get(0).address();
         return address.getHostString() + ":" + address.getPort();

@@ -5,6 +5,7 @@ import bnagpt.devs.controller.ChatbotWithMemoryEngine;
 import bnagpt.devs.controller.SimpleChatEngine;
 import bnagpt.devs.llm.Limits;
 import bnagpt.devs.llm.Llm;
+import bnagpt.devs.llm.LlmFailure;
 import bnagpt.devs.llm.OpenAiCompatibleLlm;
 import bnagpt.devs.llm.RetryPolicy;
 import bnagpt.devs.llm.Stop;
@@ -56,7 +57,13 @@ public final class App {
             System.err.println(e.getMessage());
             return 2;
         }
-        Llm llm = new OpenAiCompatibleLlm(settings.baseUrl(), settings.apiKey(), settings.model());
+        Llm llm;
+        try {
+            llm = new OpenAiCompatibleLlm(settings.baseUrl(), settings.apiKey(), settings.model());
+        } catch (LlmFailure e) { // a proxy variable that is not an address
+            System.err.println(e.getMessage());
+            return 2;
+        }
         ConversationStore store = new ConversationStore(settings.home());
         ChatEngine simple = new SimpleChatEngine(llm, settings.answerLimitBytes());
         ChatEngine memory = new ChatbotWithMemoryEngine(llm, store, settings.answerLimitBytes(), SAVE_EVERY);
@@ -82,8 +89,14 @@ public final class App {
             return 2;
         }
         Limits limits = options.timeout() == null ? Limits.DEFAULT : Limits.DEFAULT.withTimeout(options.timeout());
-        Llm llm = new OpenAiCompatibleLlm(settings.baseUrl(), settings.apiKey(), settings.model(), limits,
-                RetryPolicy.DEFAULT, OpenAiCompatibleLlm.httpClient(System.getenv()));
+        Llm llm;
+        try {
+            llm = new OpenAiCompatibleLlm(settings.baseUrl(), settings.apiKey(), settings.model(), limits,
+                    RetryPolicy.DEFAULT, OpenAiCompatibleLlm.httpClient(System.getenv()));
+        } catch (LlmFailure e) { // a proxy variable that is not an address
+            System.err.println(e.getMessage());
+            return 2;
+        }
         ConversationStore store = new ConversationStore(settings.home());
         ChatEngine simple = new SimpleChatEngine(llm, settings.answerLimitBytes());
         ChatEngine memory = new ChatbotWithMemoryEngine(llm, store, settings.answerLimitBytes(), SAVE_EVERY);

@@ -24,10 +24,11 @@ public final class ProxyFromEnvironment extends ProxySelector {
     private final Proxy http;
     private final List<String> noProxy;
 
+    /** Throws LlmFailure when a variable holds something that is not an address. */
     public ProxyFromEnvironment(Map<String, String> env) {
-        Proxy all = proxy(first(env, "all_proxy", "ALL_PROXY"));
-        Proxy forHttps = proxy(first(env, "https_proxy", "HTTPS_PROXY"));
-        Proxy forHttp = proxy(first(env, "http_proxy"));
+        Proxy all = proxy(env, "all_proxy", "ALL_PROXY");
+        Proxy forHttps = proxy(env, "https_proxy", "HTTPS_PROXY");
+        Proxy forHttp = proxy(env, "http_proxy");
         this.https = forHttps != null ? forHttps : all;
         this.http = forHttp != null ? forHttp : all;
         String list = first(env, "no_proxy", "NO_PROXY");
@@ -69,17 +70,34 @@ public final class ProxyFromEnvironment extends ProxySelector {
         return false;
     }
 
-    /** "http://proxy.example:3128", "proxy.example:3128" or "proxy.example" (port 1080, curl's default). */
-    private static Proxy proxy(String value) {
-        if (value == null) {
+    /**
+     * The first of NAMES that is set: "http://proxy.example:3128", "proxy.example:3128" or
+     * "proxy.example" (port 1080, curl's default). The sentence for a wrong one names the
+     * variable, not its value: a proxy address may hold a password.
+     */
+    private static Proxy proxy(Map<String, String> env, String... names) {
+        String name = null;
+        for (String candidate : names) {
+            if (env.get(candidate) != null && !env.get(candidate).isBlank()) {
+                name = candidate;
+                break;
+            }
+        }
+        if (name == null) {
             return null;
         }
-        URI uri = URI.create(value.contains("://") ? value : "http://" + value);
-        if (uri.getHost() == null) {
-            return null;
+        String value = env.get(name).strip();
+        try {
+            URI uri = URI.create(value.contains("://") ? value : "http://" + value);
+            if (uri.getHost() != null) {
+                int port = uri.getPort() != -1 ? uri.getPort() : 1080;
+                return new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(uri.getHost(), port));
+            }
+        } catch (IllegalArgumentException e) {
+            // said below
         }
-        int port = uri.getPort() != -1 ? uri.getPort() : 1080;
-        return new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(uri.getHost(), port));
+        throw new LlmFailure("The proxy in " + name + " is not an address like http://proxy.example:3128. Correct it, "
+                + "or unset it.");
     }
 
     private static String first(Map<String, String> env, String... names) {
