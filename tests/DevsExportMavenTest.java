@@ -28,13 +28,16 @@ class DevsExportMavenTest {
     @Test
     void the_exported_maven_project_compiles() throws Exception {
         assumeTrue(onPath("mvn"), "mvn is not installed: the export is not compiled here");
+        // From the folder that is to hold the project: JBang 0.132.1 writes the Maven wrapper
+        // (mvnw, .mvn) into the current folder's "bnagpt-devs", whatever -O says.
         Path project = work.resolve("bnagpt-devs");
-        Result export = run(Repo.root(), List.of(Repo.file("jbang").toString(), "export", "maven", "--force",
-                "-g", "dev.bnagpt", "-O", project.toString(), "devs/bnagpt.java"));
+        Result export = run(work, List.of(Repo.file("jbang").toString(), "export", "maven", "--force",
+                "-g", "dev.bnagpt", "-O", "bnagpt-devs", Repo.file("devs/bnagpt.java").toString()));
         assertEquals(0, export.exitCode(), export.output());
         String pom = Files.readString(project.resolve("pom.xml"), StandardCharsets.UTF_8);
         assertTrue(pom.contains("<mainClass>bnagpt.devs.App</mainClass>"), pom);
         assertTrue(Files.isRegularFile(project.resolve("src/main/java/bnagpt/devs/llm/OpenAiCompatibleLlm.java")));
+        assertTrue(Files.isRegularFile(project.resolve("mvnw")), "the Maven wrapper lands in the project");
 
         // Offline first (quick, and what a machine that built it once can do); online when plugins are missing.
         Result compile = run(project, List.of("mvn", "-q", "-o", "compile"));
