@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -171,6 +172,31 @@ class DevsAskProcessTest {
         assertFalse(answer.content().isEmpty());
         assertTrue(Files.readString(out, StandardCharsets.UTF_8).startsWith(answer.content()),
                 "what was saved is what was shown");
+    }
+
+    @Test
+    void ctrl_c_mid_answer_stops_it_keeps_the_part_on_stdout_and_saves_it_marked_cut() throws Exception {
+        Path out = home.resolve("stdout.txt");
+        Path err = home.resolve("stderr.txt");
+        Process process = builder(env(), "slowly #mock:tokens=200000 #mock:tps=500").redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
+        try {
+            waitForSavedAnswer(home.resolve("conversations"), Duration.ofMinutes(2)); // the app runs and streams
+            ProcessHandle app = Stream.concat(Stream.of(process.toHandle()), process.descendants())
+                    .filter(p -> p.info().commandLine().orElse("").contains("bnagpt.devs.App")
+                            || p.info().commandLine().orElse("").contains("bnagpt.jar"))
+                    .reduce((first, second) -> second).orElseThrow();
+            new ProcessBuilder("kill", "-INT", String.valueOf(app.pid())).start().waitFor();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "ask did not end after Ctrl-C");
+        } finally {
+            kill(process);
+        }
+        String stderr = ChatCommand.withoutJBangLines(Files.readString(err, StandardCharsets.UTF_8));
+        assertTrue(stderr.contains("You stopped the answer (Ctrl-C)."), stderr);
+        Message answer = new ConversationStore(home).latest().last();
+        assertTrue(answer.cut());
+        assertEquals(Files.readString(out, StandardCharsets.UTF_8).strip(), answer.content().strip(),
+                "what was shown is what was saved");
     }
 
     private static void waitForSavedAnswer(Path folder, Duration patience) throws IOException, InterruptedException {
