@@ -281,6 +281,15 @@ class DevsLlmTest {
     }
 
     @Test
+    void a_server_that_answers_with_one_whole_object_instead_of_a_stream_is_understood() {
+        Heard heard = new Heard();
+        Llm.Reply reply = llm().stream(ask("hello #mock:whole"), heard, new Stop());
+        assertTrue(reply.complete(), String.valueOf(reply.interruption()));
+        assertEquals("You said \"hello\". This is the first message of our conversation.", heard.text());
+        assertTrue(reply.usage().completionTokens() > 0);
+    }
+
+    @Test
     void a_whole_answer_has_no_interruption() {
         Llm.Reply reply = llm().stream(ask("hi"), new Heard(), new Stop());
         assertNull(reply.interruption());

@@ -2,18 +2,20 @@ package bnagpt.devs.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
 import dev.langchain4j.http.client.sse.ServerSentEvent;
 import dev.langchain4j.http.client.sse.ServerSentEventContext;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
-import java.io.FilterInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,13 +52,49 @@ final class AnswerTransport implements dev.langchain4j.http.client.HttpClient {
         }
         events.onOpen(SuccessfulHttpResponse.builder().statusCode(response.statusCode())
                 .headers(response.headers().map()).build());
-        try (InputStream body = new BoundedStream(response.body(), limits, listener)) {
-            watchdog.watch(() -> closeQuietly(body));
-            parser.parse(body, new ErrorEvents(events)); // a failure while reading reaches events.onError
+        InputStream body = new BoundedStream(response.body(), limits, listener);
+        watchdog.watch(() -> closeQuietly(body));
+        try {
+            InputStream stream = isJson(response) ? wholeAnswerAsStream(body) : body;
+            parser.parse(stream, new ErrorEvents(events)); // a failure while reading reaches events.onError
         } catch (IOException e) {
-            // closing a broken stream: the parser has reported what broke it
+            events.onError(e); // a whole answer that could not be read
+        } finally {
+            closeQuietly(body);
         }
         events.onClose();
+    }
+
+    private static boolean isJson(HttpResponse<?> response) {
+        return response.headers().firstValue("content-type").orElse("").toLowerCase().contains("json");
+    }
+
+    /**
+     * Some OpenAI-compatible servers answer with one chat.completion object although a stream
+     * was asked for; LangChain4j would find no event in it, and the answer would be empty. It
+     * is read (bounded) and handed on as the one event of a stream.
+     */
+    private static InputStream wholeAnswerAsStream(InputStream body) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode whole = json.readTree(body);
+        if (whole == null || whole.has("error") || !whole.path("choices").path(0).isObject()) {
+            return event(json, whole == null ? json.createObjectNode() : whole); // ErrorEvents, or no answer
+        }
+        JsonNode choice = whole.path("choices").path(0);
+        ObjectNode chunk = json.createObjectNode();
+        ObjectNode piece = chunk.putArray("choices").addObject().put("index", 0);
+        piece.set("delta", choice.path("message"));
+        piece.set("finish_reason", choice.path("finish_reason").isTextual() ? choice.get("finish_reason")
+                : json.getNodeFactory().textNode("stop"));
+        if (whole.has("usage")) {
+            chunk.set("usage", whole.get("usage"));
+        }
+        return event(json, chunk);
+    }
+
+    private static InputStream event(ObjectMapper json, JsonNode data) throws IOException {
+        return new ByteArrayInputStream(("data: " + json.writeValueAsString(data) + "\n\ndata: [DONE]\n\n")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -178,74 +216,6 @@ final class AnswerTransport implements dev.langchain4j.http.client.HttpClient {
         ErrorEvent(String message, String code) {
             super(message, null, false, false);
             this.code = code;
-        }
-    }
-
-    /**
-     * A stream whose lines are at most limits.longestLine() bytes (LangChain4j reads a line
-     * whole before it looks at it, so one endless "data:" line would fill the memory), and
-     * which ends past limits.longestStream() bytes (LangChain4j keeps every event until the end).
-     */
-    static final class BoundedStream extends FilterInputStream {
-        private final Limits limits;
-        private final Llm.Listener listener;
-        private long line;
-        private long total;
-
-        BoundedStream(InputStream in, Limits limits, Llm.Listener listener) {
-            super(in);
-            this.limits = limits;
-            this.listener = listener;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
-        }
-
-        /**
-         * LangChain4j's reader asks for more bytes only once it has handed over every line it
-         * had: the moment to tell the listener that a batch has ended (a good time to flush).
-         */
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            listener.onBatchEnd();
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                count(buffer, offset, n);
-            }
-            return n;
-        }
-
-        /** Counts the stream and the line under way: from the last line break of the piece, if it has one. */
-        private void count(byte[] buffer, int offset, int n) throws TooLong {
-            total += n;
-            int end = offset + n;
-            int lastBreak = end - 1;
-            while (lastBreak >= offset && buffer[lastBreak] != '\n' && buffer[lastBreak] != '\r') {
-                lastBreak--;
-            }
-            line = lastBreak < offset ? line + n : end - 1 - lastBreak;
-            if (line > limits.longestLine()) {
-                throw new TooLong("The server sent more than " + mebibytes(limits.longestLine()) + " in one line of its "
-                        + "stream, more than any answer needs, so reading stopped there.");
-            }
-            if (total > limits.longestStream()) {
-                throw new TooLong("The server's stream passed " + mebibytes(limits.longestStream()) + ", more than any "
-                        + "answer needs, so reading stopped there.");
-            }
-        }
-
-        private static String mebibytes(long bytes) {
-            return (bytes >> 20) + " MiB";
-        }
-    }
-
-    /** A line, or a whole stream, longer than any answer needs: reading stopped there, and the sentence says so. */
-    static final class TooLong extends IOException {
-        TooLong(String sentence) {
-            super(sentence);
         }
     }
 }

@@ -48,7 +48,7 @@ final class Failures {
             if (t instanceof ServerRefusal refusal) {
                 return refusal.webPage ? webPage() : ofStatus(refusal, model);
             }
-            if (t instanceof AnswerTransport.TooLong tooLong) {
+            if (t instanceof BoundedStream.TooLong tooLong) {
                 return new LlmFailure(tooLong.getMessage());
             }
             if (t instanceof AnswerTransport.ErrorEvent event) {
@@ -72,7 +72,7 @@ final class Failures {
             if (t instanceof AnswerTransport.ErrorEvent event) {
                 return errorEvent(event);
             }
-            if (t instanceof AnswerTransport.TooLong tooLong) {
+            if (t instanceof BoundedStream.TooLong tooLong) {
                 return tooLong.getMessage();
             }
         }
