@@ -12,6 +12,12 @@
 //
 //JAVA 17+
 //COMPILE_OPTIONS -encoding UTF-8
+// Start fast: remember loaded classes between runs (class-data sharing), and use the
+// simplest collector (an answer's garbage is small; a 2-core laptop has no cores to spare).
+//CDS
+//JAVA_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1
+// The JVM's own warnings go to stderr (stdout is for the answer), without CDS chatter.
+//JAVA_OPTIONS -Xlog:disable -Xlog:all=warning:stderr -Xlog:cds*=off:stderr
 //SOURCES src/main/java/**/*.java
 // The LLM layer: LangChain4j, Java's counterpart of the article's LlamaIndex. Groq speaks
 // OpenAI's protocol, so the OpenAI module talks to it (and to Ollama, LM Studio, vLLM...).

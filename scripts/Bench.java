@@ -5,11 +5,14 @@
 // One run starts a LocalGroq server inside this JVM (no network, no key, tokens as fast
 // as it can send them) and times every client on two workloads: a one-shot "hi", as a
 // user types it, and a 200,000-token answer that only stream parsing can make slow.
-// It prints a markdown table of medians on stdout, and whether our targets are met.
+// The devs app is timed twice: `./jbang devs ask` (LangChain4j's stream parsing) on both
+// workloads, and its page's start: from `./jbang devs --no-browser --port P` to the first
+// page it answers. It prints markdown tables of medians on stdout, and whether our
+// targets are met.
 //
 //   ./jbang bench                                   the whole bench, about 4 minutes
 //   ./jbang bench --runs 3 --long-runs 2            quicker, rougher
-//   ./jbang bench --clients chat,node --tokens 50000
+//   ./jbang bench --clients chat,devs,node --tokens 50000
 //
 // Run it from the repository root. The official SDKs (Python `groq`, node `groq-sdk`)
 // are installed on first use, at pinned versions, in ~/.cache/bnagpt-bench (outside the
@@ -80,10 +83,13 @@ public class Bench {
             Trial trial = new Trial(repo, work, stopwatch, options.budgetSeconds());
             Map<Client, Cell> oneShotCells = trial.measure(oneShot, clients);
             Map<Client, Cell> longCells = trial.measure(longAnswer, clients);
+            Cell pageStart = options.clients().contains("devs")
+                    ? PageStart.measure(repo, work, server, options.pageRuns(), options.warmups()) : null;
 
             notes.add(String.format("The bench took %.0f s; load average %s at the end.",
                     (System.nanoTime() - started) / 1e9, Machine.loadAverage()));
-            Report report = new Report(machine, server.baseUrl(), options, clients, oneShotCells, longCells, notes);
+            Report report = new Report(machine, server.baseUrl(), options, clients, oneShotCells, longCells, pageStart,
+                    notes);
             System.out.print(report.markdown());
             System.out.flush();
             chatFailed = report.chatFailed();
@@ -95,15 +101,17 @@ public class Bench {
     // 1. Options
     // ---------------------------------------------------------------------------------
 
-    record Options(int runs, int longRuns, int warmups, int tokens, double budgetSeconds, List<String> clients) {
+    record Options(int runs, int longRuns, int warmups, int tokens, double budgetSeconds, List<String> clients,
+                   int pageRuns) {
 
-        static final List<String> ALL_CLIENTS = List.of("chat", "curl", "python", "node");
+        static final List<String> ALL_CLIENTS = List.of("chat", "devs", "curl", "python", "node");
 
         static final String HELP = """
                 Usage: ./jbang bench [options]     (from the repository root)
 
-                Times our chat (./jbang 101s/chat.java), curl, and Groq's Python and node SDKs
-                against a local server, and prints a markdown table of medians on stdout.
+                Times our chat (./jbang 101s/chat.java), the devs app (./jbang devs ask, and its
+                page's start), curl, and Groq's Python and node SDKs against a local server, and
+                prints a markdown table of medians on stdout.
 
                 Options:
                   --runs N        timed runs of the one-shot "hi", per client (default 7)
@@ -114,7 +122,8 @@ public class Bench {
                   --tokens N      tokens in the long answer (default 200000)
                   --budget S      seconds one client may spend on one workload; its later runs are
                                   skipped and the table says how many ran (default 90)
-                  --clients LIST  some of chat,curl,python,node, comma-separated (default all)
+                  --page-runs N   timed starts of the devs page (default 5; with the devs client)
+                  --clients LIST  some of chat,devs,curl,python,node, comma-separated (default all)
                   -h, --help      this text
                 """;
 
@@ -126,7 +135,8 @@ public class Bench {
                     System.out.print(HELP);
                     System.exit(0);
                 }
-                if (!List.of("--runs", "--long-runs", "--warmups", "--tokens", "--budget", "--clients").contains(arg)) {
+                if (!List.of("--runs", "--long-runs", "--warmups", "--tokens", "--budget", "--clients", "--page-runs")
+                        .contains(arg)) {
                     fail("Unknown option " + arg + ". See --help.");
                 }
                 if (i + 1 >= args.length) {
@@ -142,7 +152,7 @@ public class Bench {
             }
             return new Options(number(values, "--runs", 7, 1), number(values, "--long-runs", 5, 1),
                     number(values, "--warmups", 2, 0), number(values, "--tokens", 200_000, 1),
-                    number(values, "--budget", 90, 1), clients);
+                    number(values, "--budget", 90, 1), clients, number(values, "--page-runs", 5, 1));
         }
 
         private static int number(Map<String, String> values, String option, int fallback, int least) {
@@ -178,6 +188,7 @@ public class Bench {
                 try {
                     clients.add(switch (key) {
                         case "chat" -> chat(work, server);
+                        case "devs" -> devs(work, server);
                         case "curl" -> curl(server);
                         case "python" -> python(server);
                         default -> node(server);
@@ -197,6 +208,19 @@ public class Bench {
             env.put("BNAGPT_HOME", work.resolve("bnagpt-home").toString());
             return new Client("chat", "`./jbang 101s/chat.java -q --no-save`",
                     prompt -> List.of("./jbang", "101s/chat.java", "-q", "--no-save", prompt), env, true, Bench::text);
+        }
+
+        /**
+         * The devs app's command-line view, through the wrapper: LangChain4j parses the stream.
+         * --simple saves nothing, as chat's --no-save.
+         */
+        static Client devs(Path work, LocalGroq server) {
+            Map<String, String> env = cleanEnvironment();
+            passOn(env, "JAVA_HOME", "JBANG_DIR");
+            env.put("GROQ_BASE_URL", server.baseUrl());
+            env.put("BNAGPT_HOME", work.resolve("bnagpt-home").toString());
+            return new Client("devs", "`./jbang devs ask --simple` (LangChain4j)",
+                    prompt -> List.of("./jbang", "devs", "ask", "--simple", prompt), env, true, Bench::text);
         }
 
         /** The floor: curl moves the bytes and parses nothing. Its answer is read out of the raw stream. */
@@ -270,7 +294,7 @@ public class Bench {
             return env;
         }
 
-        private static void passOn(Map<String, String> env, String... names) {
+        static void passOn(Map<String, String> env, String... names) {
             for (String name : names) {
                 String value = System.getenv(name);
                 if (value != null && !value.isBlank()) {
@@ -555,11 +579,13 @@ public class Bench {
     // ---------------------------------------------------------------------------------
 
     record Report(String machine, String server, Options options, List<Client> clients, Map<Client, Cell> oneShot,
-                  Map<Client, Cell> longAnswer, List<String> notes) {
+                  Map<Client, Cell> longAnswer, Cell pageStart, List<String> notes) {
 
         static final double ONE_SHOT_TARGET_SECONDS = 1.0;
         static final double LONG_ANSWER_TARGET_RATIO = 0.35;
         static final double PEAK_TARGET_MIB = 90;
+        static final double DEVS_LONG_ANSWER_TARGET_RATIO = 1.0;
+        static final double PAGE_START_TARGET_SECONDS = 3.0;
 
         String markdown() {
             StringBuilder out = new StringBuilder();
@@ -594,10 +620,14 @@ public class Bench {
                     .append(" (long answer) timed runs, after ").append(options.warmups()).append(" warm-ups that are ")
                     .append("not counted; peak RSS is the median over the one-shot runs of GNU time's %M.\n\n");
             out.append(targets());
+            out.append(devsTargets());
             List<String> allNotes = new ArrayList<>();
             for (Client client : clients) {
                 failureNote(client, "one-shot", oneShot.get(client)).ifPresent(allNotes::add);
                 failureNote(client, tokens + "-token answer", longAnswer.get(client)).ifPresent(allNotes::add);
+            }
+            if (pageStart != null && pageStart.failed()) {
+                allNotes.add("The devs page's start failed: " + pageStart.failure);
             }
             allNotes.addAll(notes);
             out.append("\nNotes:\n");
@@ -627,6 +657,25 @@ public class Bench {
             return out.toString();
         }
 
+        /** The devs track's goals (issue 13): LangChain4j no slower than the node SDK, the page up within 3 s. */
+        private String devsTargets() {
+            Optional<Cell> devs = cellOf("devs", longAnswer).filter(cell -> !cell.failed());
+            Optional<Cell> node = cellOf("node", longAnswer).filter(cell -> !cell.failed());
+            if (cellOf("devs", longAnswer).isEmpty()) {
+                return "";
+            }
+            StringBuilder out = new StringBuilder("\nTargets for the devs app:\n");
+            out.append(target(String.format("`./jbang devs ask` %s-token answer ≤ %.1f × groq-sdk (node)",
+                            shortCount(options.tokens()), DEVS_LONG_ANSWER_TARGET_RATIO),
+                    devs.flatMap(mine -> node.map(sdk -> new double[] {
+                            mine.medianSeconds() / sdk.medianSeconds(), DEVS_LONG_ANSWER_TARGET_RATIO})), "%.2f ×"));
+            Optional<Cell> page = Optional.ofNullable(pageStart).filter(cell -> !cell.failed() && !cell.runs.isEmpty());
+            out.append(target(String.format("`./jbang devs --no-browser --port P` to its first page, median of %d "
+                            + "warm starts, ≤ %.0f s", options.pageRuns(), PAGE_START_TARGET_SECONDS),
+                    page.map(cell -> new double[] {cell.medianSeconds(), PAGE_START_TARGET_SECONDS}), "%.2f s"));
+            return out.toString();
+        }
+
         /** A line of the targets: measured against the limit, or why it could not be. */
         private static String target(String what, Optional<double[]> measuredAndLimit, String format) {
             if (measuredAndLimit.isEmpty()) {
@@ -638,7 +687,8 @@ public class Bench {
         }
 
         boolean chatFailed() {
-            return Stream.of(oneShot, longAnswer).anyMatch(cells -> cellOf("chat", cells).filter(Cell::failed).isPresent());
+            return Stream.of(oneShot, longAnswer).anyMatch(cells -> Stream.of("chat", "devs")
+                    .anyMatch(key -> cellOf(key, cells).filter(Cell::failed).isPresent()));
         }
 
         private Optional<Cell> cellOf(String key, Map<Client, Cell> cells) {
@@ -681,6 +731,84 @@ public class Bench {
         static String loadAverage() {
             String[] loadavg = (readText(Path.of("/proc/loadavg")) + " ? ? ?").split(" ");
             return loadavg[0] + " " + loadavg[1] + " " + loadavg[2];
+        }
+    }
+
+    // ---------------------------------------------------------------------------------
+    // 6. The devs page's start: from the command to the first page answered
+    // ---------------------------------------------------------------------------------
+
+    /**
+     * Starts `./jbang devs --no-browser --port P` and times it until its page first answers
+     * an HTTP request (any status: the page is up). It asks the address the server prints on
+     * stdout, or port P until it prints one, so a version that listens elsewhere is timed too.
+     */
+    static final class PageStart {
+        private static final Pattern ADDRESS = Pattern.compile("https?://\\S+");
+
+        static Cell measure(Path repo, Path work, LocalGroq server, int runs, int warmups) {
+            Cell cell = new Cell();
+            for (int i = 1; i <= warmups + runs && !cell.failed(); i++) {
+                String label = i <= warmups ? "warm-up " + i + "/" + warmups : "run " + (i - warmups) + "/" + runs;
+                try {
+                    double seconds = once(repo, work, server);
+                    progress(String.format("  %-7s %-15s %-12s %7.2f s", "devs", "page start", label, seconds));
+                    if (i > warmups) {
+                        cell.runs.add(new Run(seconds, 0, 0));
+                    }
+                } catch (IOException e) {
+                    cell.failure = e.getMessage();
+                    progress(String.format("  %-7s %-15s %-12s FAILED: %s", "devs", "page start", label, e.getMessage()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    cell.failure = "interrupted";
+                }
+            }
+            return cell;
+        }
+
+        static double once(Path repo, Path work, LocalGroq server) throws IOException, InterruptedException {
+            int port;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
+            Map<String, String> env = Client.cleanEnvironment();
+            Client.passOn(env, "JAVA_HOME", "JBANG_DIR");
+            env.put("GROQ_BASE_URL", server.baseUrl());
+            env.put("BNAGPT_HOME", work.resolve("bnagpt-home").toString());
+            Path stdout = work.resolve("page-stdout");
+            Path stderr = work.resolve("page-stderr");
+            ProcessBuilder builder = new ProcessBuilder("./jbang", "devs", "--no-browser", "--port", String.valueOf(port))
+                    .directory(repo.toFile()).redirectInput(new File("/dev/null"))
+                    .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+            builder.environment().clear();
+            builder.environment().putAll(env);
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(1)).build();
+            long start = System.nanoTime();
+            Process process = builder.start();
+            try {
+                while (System.nanoTime() - start < Duration.ofMinutes(1).toNanos()) {
+                    if (!process.isAlive()) {
+                        throw new IOException("it exited with status " + process.exitValue() + ": "
+                                + lastLines(readText(stderr), 2));
+                    }
+                    Matcher printed = ADDRESS.matcher(readText(stdout));
+                    java.net.URI address = java.net.URI.create(printed.find() ? printed.group()
+                            : "http://127.0.0.1:" + port + "/");
+                    try {
+                        http.send(java.net.http.HttpRequest.newBuilder(address).timeout(Duration.ofSeconds(2)).build(),
+                                java.net.http.HttpResponse.BodyHandlers.discarding());
+                        return (System.nanoTime() - start) / 1e9;
+                    } catch (IOException e) {
+                        Thread.sleep(20); // not listening yet
+                    }
+                }
+                throw new IOException("no page answered within a minute of the start");
+            } finally {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor();
+            }
         }
     }
 

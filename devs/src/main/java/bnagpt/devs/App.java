@@ -3,14 +3,26 @@ package bnagpt.devs;
 import bnagpt.devs.controller.ChatEngine;
 import bnagpt.devs.controller.ChatbotWithMemoryEngine;
 import bnagpt.devs.controller.SimpleChatEngine;
+import bnagpt.devs.llm.Limits;
 import bnagpt.devs.llm.Llm;
+import bnagpt.devs.llm.LlmFailure;
 import bnagpt.devs.llm.OpenAiCompatibleLlm;
-import bnagpt.devs.model.Conversation;
+import bnagpt.devs.llm.RetryPolicy;
+import bnagpt.devs.llm.Stop;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.view.cli.Ask;
+import bnagpt.devs.view.cli.AskOptions;
 import bnagpt.devs.view.web.WebApp;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The devs track's entry: reads the settings, builds the layers from the bottom up (llm and
@@ -18,19 +30,26 @@ import java.util.Arrays;
  * every piece gets what it needs through its constructor, so tests can build it with fakes.
  *
  *   ./jbang devs                 the page (Simple Chatbot, Chatbot With Memory) in your browser
- *   ./jbang devs ask "question"  one answer on stdout, for scripts
+ *   ./jbang devs ask "question"  one answer on stdout, for scripts (--help says more)
  */
 public final class App {
-    /** The most one answer may hold (content and thinking together): a server that never stops cannot fill the memory. */
-    public static final long ANSWER_LIMIT_BYTES = 8L << 20;
+    /** How often a long answer is saved while it grows: a crash loses at most this much of it. */
+    static final Duration SAVE_EVERY = Duration.ofSeconds(3);
 
     private App() {}
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int status = run(args);
+        // A command ends here; a page that returned 0 may still be serving on its own threads.
+        if (status != 0 || (args.length > 0 && args[0].equals("ask"))) {
+            System.exit(status);
+        }
     }
 
     static int run(String[] args) {
+        if (args.length > 0 && args[0].equals("ask")) {
+            return ask(Arrays.asList(args).subList(1, args.length));
+        }
         Settings settings;
         try {
             settings = Settings.fromEnvironment(System.getenv());
@@ -38,14 +57,78 @@ public final class App {
             System.err.println(e.getMessage());
             return 2;
         }
-        Llm llm = new OpenAiCompatibleLlm(settings.baseUrl(), settings.apiKey(), settings.model());
-        ConversationStore store = new ConversationStore(settings.home());
-        ChatEngine simple = new SimpleChatEngine(llm, ANSWER_LIMIT_BYTES);
-        ChatEngine memory = new ChatbotWithMemoryEngine(llm, store, ANSWER_LIMIT_BYTES, Duration.ofSeconds(3));
-        if (args.length > 0 && args[0].equals("ask")) {
-            String prompt = args.length > 1 ? String.join(" ", Arrays.copyOfRange(args, 1, args.length)) : null;
-            return new Ask(memory, System.out, System.err).run(prompt, System.in, new Conversation());
+        Llm llm;
+        try {
+            llm = new OpenAiCompatibleLlm(settings.baseUrl(), settings.apiKey(), settings.model());
+        } catch (LlmFailure e) { // a proxy variable that is not an address
+            System.err.println(e.getMessage());
+            return 2;
         }
+        ConversationStore store = new ConversationStore(settings.home());
+        ChatEngine simple = new SimpleChatEngine(llm, settings.answerLimitBytes());
+        ChatEngine memory = new ChatbotWithMemoryEngine(llm, store, settings.answerLimitBytes(), SAVE_EVERY);
         return WebApp.run(args, settings, llm, store, simple, memory);
+    }
+
+    /** ./jbang devs ask ...: the options first (--help needs no key), then the same layers as the page's. */
+    static int ask(List<String> args) {
+        AskOptions options;
+        Settings settings;
+        try {
+            options = AskOptions.parse(args);
+            if (options.help()) {
+                System.out.print(AskOptions.USAGE);
+                return 0;
+            }
+            settings = Settings.fromEnvironment(System.getenv());
+            if (options.maxAnswerMb() != null) {
+                settings = settings.withAnswerLimitMb(options.maxAnswerMb());
+            }
+        } catch (AskOptions.Mistake | Settings.SettingsException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        Limits limits = options.timeout() == null ? Limits.DEFAULT : Limits.DEFAULT.withTimeout(options.timeout());
+        Llm llm;
+        try {
+            llm = new OpenAiCompatibleLlm(settings.baseUrl(), settings.apiKey(), settings.model(), limits,
+                    RetryPolicy.DEFAULT, OpenAiCompatibleLlm.httpClient(System.getenv()));
+        } catch (LlmFailure e) { // a proxy variable that is not an address
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        ConversationStore store = new ConversationStore(settings.home());
+        ChatEngine simple = new SimpleChatEngine(llm, settings.answerLimitBytes());
+        ChatEngine memory = new ChatbotWithMemoryEngine(llm, store, settings.answerLimitBytes(), SAVE_EVERY);
+        // UTF-8 whatever the locale says, and stdout buffered: Ask flushes it once per batch from the network.
+        PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
+                false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        Ask ask = new Ask(memory, simple, store, llm, out, err, System.console() != null);
+        return stoppableByCtrlC(stop -> ask.run(options, System.in, stop));
+    }
+
+    private interface Stoppable {
+        int run(Stop stop);
+    }
+
+    /** Ctrl-C stops the answer rather than the program: what arrived is kept, and saved, before it ends. */
+    private static int stoppableByCtrlC(Stoppable command) {
+        Stop stop = new Stop();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread onCtrlC = new Thread(() -> {
+            stop.stop("You stopped the answer (Ctrl-C).");
+            try {
+                finished.await(5, TimeUnit.SECONDS); // the last save
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bnagpt-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        try {
+            return command.run(stop);
+        } finally {
+            finished.countDown();
+        }
     }
 }

@@ -15,10 +15,22 @@ import java.util.Set;
  * GROQ_MODEL, BNAGPT_HOME. The key is never a flag (a flag shows in the process list); the
  * key file chat.java keeps ($BNAGPT_HOME/key, yours alone) is read for Groq's URL only.
  */
-public record Settings(String apiKey, String baseUrl, String model, Path home) {
+public record Settings(String apiKey, String baseUrl, String model, Path home, long answerLimitBytes) {
     public static final String GROQ_URL = "https://api.groq.com/openai/v1";
     /** A model Groq serves today (the article's llama3-70b-8192 was retired in 2025). */
     public static final String DEFAULT_MODEL = "openai/gpt-oss-120b";
+    /**
+     * The most one answer may hold, content and thinking together (BNAGPT_MAX_ANSWER_MB): a
+     * server that never stops cannot fill the memory, and what is saved stays under the 16 MiB
+     * a saved conversation may hold.
+     */
+    public static final int DEFAULT_ANSWER_MB = 8;
+    public static final int MOST_ANSWER_MB = 12;
+
+    /** The default answer limit. */
+    public Settings(String apiKey, String baseUrl, String model, Path home) {
+        this(apiKey, baseUrl, model, home, (long) DEFAULT_ANSWER_MB << 20);
+    }
 
     public static Settings fromEnvironment(Map<String, String> env) {
         String baseUrl = orDefault(env.get("GROQ_BASE_URL"), GROQ_URL);
@@ -29,7 +41,28 @@ public record Settings(String apiKey, String baseUrl, String model, Path home) {
         if (key == null && isGroq(baseUrl)) {
             key = readKeyFile(home.resolve("key"));
         }
-        return new Settings(key, baseUrl, model, home);
+        return new Settings(key, baseUrl, model, home, answerLimitMb(env.get("BNAGPT_MAX_ANSWER_MB")) << 20);
+    }
+
+    /** The same settings with another answer limit (ask's --max-answer-mb). */
+    public Settings withAnswerLimitMb(String mebibytes) {
+        return new Settings(apiKey, baseUrl, model, home, answerLimitMb(mebibytes) << 20);
+    }
+
+    static long answerLimitMb(String value) {
+        if (blank(value)) {
+            return DEFAULT_ANSWER_MB;
+        }
+        try {
+            long mb = Long.parseLong(value.strip());
+            if (mb >= 1 && mb <= MOST_ANSWER_MB) {
+                return mb;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new SettingsException("The answer limit (BNAGPT_MAX_ANSWER_MB or --max-answer-mb) is a whole number of "
+                + "MiB from 1 to " + MOST_ANSWER_MB + ", not \"" + value.strip() + "\".");
     }
 
     /** Groq's own server: https and the host api.groq.com, not a look-alike. */
@@ -86,7 +119,7 @@ public record Settings(String apiKey, String baseUrl, String model, Path home) {
     @Override
     public String toString() {
         return "Settings[baseUrl=" + shownBaseUrl() + ", model=" + model + ", apiKey=" + (apiKey == null ? "none" : "set")
-                + ", home=" + home + "]";
+                + ", home=" + home + ", answerLimitBytes=" + answerLimitBytes + "]";
     }
 
     /** The settings cannot be used as they are; the message says why and what to do. */

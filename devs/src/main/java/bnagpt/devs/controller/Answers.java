@@ -3,6 +3,9 @@ package bnagpt.devs.controller;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.Stop;
 import bnagpt.devs.model.StreamingMessage;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** What every engine does with an answer while it streams: keep it, bounded, and pass it on. */
 final class Answers {
@@ -33,15 +36,26 @@ final class Answers {
             public void onRetry(String sentence) {
                 view.onRetry(sentence);
             }
+
+            @Override
+            public void onBatchEnd() {
+                view.onBatchEnd();
+            }
         };
     }
 
     /** Marks the answer cut when the stream did not end whole. */
-    static void end(StreamingMessage answer, Llm.Reply reply, Stop stop) {
+    static void end(StreamingMessage answer, Llm.Reply reply) {
         if (!reply.complete()) {
             answer.cut(reply.interruption());
         } else if ("length".equals(reply.finishReason())) {
             answer.cut("The answer reached the model's length limit and ends there.");
         }
+    }
+
+    /** The sentences a turn leaves for the view, in order, or null when there are none. */
+    static String notice(String... sentences) {
+        String joined = Stream.of(sentences).filter(Objects::nonNull).distinct().collect(Collectors.joining(" "));
+        return joined.isEmpty() ? null : joined;
     }
 }

@@ -24,12 +24,14 @@ public final class SimpleChatEngine implements ChatEngine {
     @Override
     public Turn answer(Conversation conversation, String prompt, Llm.Listener listener, Stop stop) {
         conversation.add(Message.user(prompt));
-        String model = conversation.model() != null ? conversation.model() : llm.defaultModel();
-        Llm.Request request = new Llm.Request(model, conversation.system(), List.of(Message.user(prompt)),
+        if (conversation.model() == null) {
+            conversation.model(llm.defaultModel());
+        }
+        Llm.Request request = new Llm.Request(conversation.model(), conversation.system(), List.of(Message.user(prompt)),
                 conversation.json());
         StreamingMessage answer = new StreamingMessage(answerLimitBytes);
         Llm.Reply reply = llm.stream(request, Answers.collecting(answer, listener, stop), stop);
-        Answers.end(answer, reply, stop);
+        Answers.end(answer, reply);
         conversation.add(answer.toMessage());
         return new Turn(answer.toMessage(), reply, answer.cutReason());
     }

@@ -2,70 +2,197 @@ package bnagpt.devs.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.langchain4j.exception.HttpException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.net.http.HttpTimeoutException;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Failures in plain words, as chat.java says them: what happened and what to do, one
  * sentence, never a stack trace, never the key. The server's own message is quoted only
- * shortened, as data.
+ * shortened, as data, with the key taken out should it echo it.
  */
 final class Failures {
+    static final String GROQ_URL = "https://api.groq.com/openai/v1";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The start of the message in an error body that is not whole JSON (cut at 64 KiB). */
+    private static final Pattern MESSAGE_START = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.){1,301})");
 
-    private Failures() {}
+    private final String shownBaseUrl;
+    private final String apiKey;
+    private final Supplier<List<Llm.ModelInfo>> models;
 
-    static LlmFailure of(Throwable error, String baseUrl, String model) {
+    Failures(String shownBaseUrl, String apiKey, Supplier<List<Llm.ModelInfo>> models) {
+        this.shownBaseUrl = shownBaseUrl;
+        this.apiKey = apiKey;
+        this.models = models;
+    }
+
+    static LlmFailure noKey() {
+        return new LlmFailure("No Groq API key found. Get a free one at https://console.groq.com/keys, then: "
+                + "export GROQ_API_KEY=...  (No key? Point GROQ_BASE_URL at another OpenAI-compatible server, such as "
+                + "./jbang local-groq.)", "no_key");
+    }
+
+    /** A failure before the answer began. LangChain4j wraps what it passes on: the cause says what happened. */
+    LlmFailure of(Throwable error, String model) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof LlmFailure failure) {
                 return failure;
             }
-            if (t instanceof HttpException http) {
-                return ofStatus(http.statusCode(), http.getMessage(), baseUrl, model);
+            if (t instanceof ServerRefusal refusal) {
+                return refusal.webPage ? webPage() : ofStatus(refusal, model);
             }
-            if (t instanceof UnknownHostException || t instanceof ConnectException) {
-                return new LlmFailure("Could not reach " + shown(baseUrl) + " (" + t.getClass().getSimpleName()
-                        + "). Check your connection, or GROQ_BASE_URL.");
+            if (t instanceof BoundedStream.TooLong tooLong) {
+                return new LlmFailure(tooLong.getMessage());
+            }
+            if (t instanceof AnswerTransport.ErrorEvent event) {
+                return new LlmFailure(errorEvent(event), event.code);
+            }
+            if (t instanceof HttpTimeoutException) {
+                return new LlmFailure("No answer from " + shownBaseUrl + " in time. The server may be overloaded; try again.");
+            }
+            if (t instanceof IOException || t instanceof UnresolvedAddressException) {
+                return new LlmFailure("Could not reach " + shownBaseUrl + " (" + describe(t) + "). Check your network "
+                        + "connection, your proxy settings (HTTPS_PROXY) and GROQ_BASE_URL.");
             }
         }
-        String what = error instanceof IOException || error.getCause() instanceof IOException ? "the connection failed"
-                : error.getClass().getSimpleName();
-        return new LlmFailure("Could not reach " + shown(baseUrl) + " (" + what + "). Check your connection, or GROQ_BASE_URL.");
+        return new LlmFailure("The answer from " + shownBaseUrl + " could not be read (" + shorten(redact(describe(error)), 200)
+                + "). Check GROQ_BASE_URL: it must point at an OpenAI-compatible API.");
     }
 
-    static LlmFailure ofStatus(int status, String body, String baseUrl, String model) {
-        String code = "";
+    /** Why an answer that had begun ended early: the part that arrived is kept, marked cut. */
+    String midAnswer(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof AnswerTransport.ErrorEvent event) {
+                return errorEvent(event);
+            }
+            if (t instanceof BoundedStream.TooLong tooLong) {
+                return tooLong.getMessage();
+            }
+        }
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return "The connection was cut in the middle of the answer (" + shorten(redact(describe(t)), 200) + ").";
+            }
+        }
+        return "The server stopped the answer with an error: " + shorten(redact(String.valueOf(error.getMessage())), 300);
+    }
+
+    LlmFailure ofStatus(ServerRefusal refusal, String model) {
+        int status = refusal.status;
+        String body = refusal.body.strip();
+        if (body.startsWith("<")) {
+            return new LlmFailure("The server at " + shownBaseUrl + " answered " + status + " with a web page, not with "
+                    + "the API. Check GROQ_BASE_URL (for Groq it is " + GROQ_URL + "), or try again later.");
+        }
         String message = "";
+        String code = "";
         try {
-            JsonNode error = JSON.readTree(body == null ? "" : body).path("error");
-            code = error.path("code").asText("");
+            JsonNode error = JSON.readTree(body).path("error");
             message = error.path("message").asText("");
+            code = error.path("code").asText("");
         } catch (IOException | RuntimeException e) {
-            // not Groq's JSON: the status says enough
+            Matcher cut = MESSAGE_START.matcher(body);
+            message = cut.find() ? cut.group(1) : body;
         }
-        String said = message.isEmpty() ? "" : " The server said: " + shorten(message);
-        return switch (status) {
-            case 401 -> new LlmFailure("The server refused the API key (401). Check GROQ_API_KEY; keys are at "
-                    + "https://console.groq.com/keys.", "invalid_api_key");
-            case 429 -> new LlmFailure("Too many requests for now (429): wait a little, then send again." + said,
-                    "rate_limit_exceeded");
-            case 404 -> new LlmFailure("The server does not know the model \"" + model + "\" or the address "
-                    + shown(baseUrl) + " (404). Choose a model from the list." + said, code);
-            default -> code.equals("model_decommissioned")
-                    ? new LlmFailure("The model \"" + model + "\" has been retired. Choose a current one from the "
-                            + "list, or set GROQ_MODEL.", code)
-                    : new LlmFailure("The server answered with an error (" + status + ")." + said, code);
-        };
+        message = shorten(redact(message), 300);
+        String said = message.isEmpty() ? "" : " The server said: " + message;
+        if (status == 401) {
+            return new LlmFailure("The server rejected the API key (401). Check GROQ_API_KEY, or create a new key at "
+                    + "https://console.groq.com/keys and export it again.", "invalid_api_key");
+        }
+        if (code.equals("model_decommissioned")) {
+            return new LlmFailure("The model \"" + model + "\" has been retired." + modelsToPick()
+                    + " Pick one with -m NAME, or set GROQ_MODEL to change your default.", code);
+        }
+        if (code.equals("model_not_found") || (status == 404 && model != null && message.contains(model))) {
+            return new LlmFailure("The model \"" + model + "\" does not exist at " + shownBaseUrl + ", or your key may "
+                    + "not use it." + modelsToPick() + " Pick one with -m NAME, or set GROQ_MODEL.", "model_not_found");
+        }
+        if (status == 404) {
+            return new LlmFailure("Nothing answers at " + shownBaseUrl + " (404). Check GROQ_BASE_URL: for Groq it is "
+                    + GROQ_URL + "; most other servers end in /v1.", code);
+        }
+        if (code.equals("context_length_exceeded") || status == 413) {
+            return new LlmFailure("The conversation is too long for " + model + ". Start a new conversation, or choose "
+                    + "a model with a larger context window.", "context_length_exceeded");
+        }
+        if (status == 429) {
+            String wait = refusal.retryAfter == null ? "a minute" : Watchdog.seconds(refusal.retryAfter);
+            return new LlmFailure("The server's rate limit was reached (429) and has not passed yet: wait " + wait
+                    + ", then try again." + said, "rate_limit_exceeded");
+        }
+        if (status == 403) {
+            return new LlmFailure("The server refused the request (403): your key or organisation may not be allowed "
+                    + "to use " + model + "." + said, code);
+        }
+        if (status >= 500) {
+            return new LlmFailure("The server had a problem (" + status + ") and still failed after the retries. Try "
+                    + "again in a minute." + said, code);
+        }
+        return new LlmFailure("The server answered " + status + (code.isEmpty() ? "" : " " + code) + "." + said, code);
     }
 
-    static String shown(String url) {
-        return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*:/+)?[^/?#]*@", "$1");
+    /** Groq retires models often: rather than send you off to look, say which ones it has now. */
+    private String modelsToPick() {
+        try {
+            List<String> ids = models.get().stream().map(Llm.ModelInfo::id).toList();
+            if (!ids.isEmpty()) {
+                int shown = Math.min(ids.size(), 8);
+                return " Models you can use now: " + String.join(", ", ids.subList(0, shown))
+                        + (ids.size() > shown ? " and " + (ids.size() - shown) + " more (--models)" : "") + ".";
+            }
+        } catch (LlmFailure e) {
+            // no list then: the hint below still helps
+        }
+        return " See the models you can use with: ./jbang devs ask --models.";
     }
 
-    private static String shorten(String text) {
+    LlmFailure webPage() {
+        return new LlmFailure("The server at " + shownBaseUrl + " answered with a web page, not with the API. On a "
+                + "hotel, train or café network, open a browser and log in first; otherwise check GROQ_BASE_URL (for "
+                + "Groq it is " + GROQ_URL + ").");
+    }
+
+    private String errorEvent(AnswerTransport.ErrorEvent event) {
+        String said = event.getMessage() + (event.code.isEmpty() ? "" : " (" + event.code + ")");
+        return "The server stopped the answer with an error: " + shorten(redact(said), 300);
+    }
+
+    /**
+     * What a failure is, in a few words and without its stack: "unknown host", "connection
+     * refused", "IOException: HTTP/1.1 header parser received no bytes". The JDK's own
+     * message is often on a cause, and an unknown host hides as an UnresolvedAddressException.
+     */
+    static String describe(Throwable e) {
+        Throwable innermost = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+                return "unknown host";
+            }
+            if (t instanceof ConnectException) {
+                return t.getMessage() == null ? "connection refused" : t.getMessage();
+            }
+            innermost = t;
+        }
+        String message = innermost.getMessage();
+        String name = innermost.getClass().getSimpleName();
+        return message == null || message.isBlank() ? name : name + ": " + message;
+    }
+
+    /** Keys must never reach a terminal or a log, even inside a server's message. */
+    private String redact(String text) {
+        return apiKey == null || apiKey.isEmpty() ? text : text.replace(apiKey, "[your key]");
+    }
+
+    static String shorten(String text, int most) {
         String oneLine = text.replaceAll("\\p{Cntrl}", " ");
-        return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 299) + "…";
+        return oneLine.length() <= most ? oneLine : oneLine.substring(0, most - 1) + "…";
     }
 }

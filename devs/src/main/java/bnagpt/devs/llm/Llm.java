@@ -38,6 +38,9 @@ public interface Llm {
 
         /** The request failed and will be tried again; say so. */
         default void onRetry(String sentence) {}
+
+        /** Every piece that arrived in one read from the network has been handed over: a good time to flush. */
+        default void onBatchEnd() {}
     }
 
     /**

@@ -1,61 +1,67 @@
 package bnagpt.devs.llm;
 
 import bnagpt.devs.model.Message;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ResponseFormat;
-import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.PartialResponse;
-import dev.langchain4j.model.chat.response.PartialResponseContext;
-import dev.langchain4j.model.chat.response.PartialThinking;
-import dev.langchain4j.model.chat.response.PartialThinkingContext;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
-import dev.langchain4j.model.output.TokenUsage;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 /**
  * Groq, or any OpenAI-compatible server, through LangChain4j's OpenAI module: Groq has no
  * module of its own, its API is OpenAI's at https://api.groq.com/openai/v1. LangChain4j
- * streams the answer; this class turns its callbacks into our Listener, and its failures
- * into sentences (see Failures).
+ * builds the request and parses the stream; we bring the transport under it (AnswerTransport:
+ * retries, proxies, limits, the watchdog) and turn its callbacks into ours (AnswerHandler).
  */
 public final class OpenAiCompatibleLlm implements Llm {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final String baseUrl;
     private final String apiKey;
     private final String defaultModel;
-    private final OpenAiStreamingChatModel model;
-    private final HttpClient http;
+    private final boolean groq;
+    private final Limits limits;
+    private final Exchange exchange;
+    private final ModelList modelList;
+    private final Failures failures;
 
+    /** Groq or the server at BASE_URL, as the settings say; proxies as the environment says. */
     public OpenAiCompatibleLlm(String baseUrl, String apiKey, String defaultModel) {
+        this(baseUrl, apiKey, defaultModel, Limits.DEFAULT, RetryPolicy.DEFAULT, httpClient(System.getenv()));
+    }
+
+    public OpenAiCompatibleLlm(String baseUrl, String apiKey, String defaultModel, Limits limits, RetryPolicy retries,
+            HttpClient http) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
         this.apiKey = apiKey;
         this.defaultModel = defaultModel;
-        this.model = OpenAiStreamingChatModel.builder()
-                .baseUrl(this.baseUrl)
-                .apiKey(apiKey == null ? "" : apiKey)
-                .modelName(defaultModel)
-                .returnThinking(true) // gpt-oss's reasoning, apart from the answer
-                .timeout(Duration.ofSeconds(60))
-                .build();
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.groq = isGroq(this.baseUrl);
+        this.limits = limits;
+        String shown = shown(this.baseUrl);
+        this.exchange = new Exchange(http, retries, shown);
+        this.modelList = new ModelList(this.baseUrl, apiKey, exchange, limits);
+        this.failures = new Failures(shown, apiKey, this::models);
+    }
+
+    /**
+     * The connections every answer shares (kept alive between requests), through the proxy
+     * the environment names (see ProxyFromEnvironment). The watchdog keeps the other times.
+     */
+    public static HttpClient httpClient(Map<String, String> env) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        ProxyFromEnvironment proxies = new ProxyFromEnvironment(env);
+        if (proxies.any()) {
+            builder.proxy(proxies);
+        }
+        return builder.build();
     }
 
     @Override
@@ -65,69 +71,38 @@ public final class OpenAiCompatibleLlm implements Llm {
 
     @Override
     public Reply stream(Request request, Listener listener, Stop stop) {
-        CompletableFuture<Reply> done = new CompletableFuture<>();
-        long start = System.nanoTime();
-        long[] firstToken = {0};
-        stop.onStop(() -> done.complete(new Reply("stop", null, since(start, firstToken[0]), stop.reason())));
-        model.chat(chatRequest(request), new StreamingChatResponseHandler() {
-            @Override
-            public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
-                stop.onStop(() -> {
-                    context.streamingHandle().cancel();
-                    done.complete(new Reply("stop", null, since(start, firstToken[0]), stop.reason()));
-                });
-                if (!done.isDone()) {
-                    if (firstToken[0] == 0) {
-                        firstToken[0] = System.nanoTime();
-                    }
-                    listener.onContent(partial.text());
-                }
+        requireKey();
+        String model = request.model() != null ? request.model() : defaultModel;
+        try (Watchdog watchdog = new Watchdog(limits, shown(baseUrl))) {
+            AnswerHandler handler = new AnswerHandler(listener, watchdog, stop, failures, model);
+            stop.onStop(() -> {
+                watchdog.end();
+                handler.settle();
+            });
+            watchdog.onVerdict(handler::settle);
+            OpenAiStreamingChatModel chat = OpenAiStreamingChatModel.builder()
+                    .httpClientBuilder(AnswerTransport.builderOf(new AnswerTransport(exchange, watchdog, listener, limits)))
+                    .baseUrl(baseUrl)
+                    .apiKey(apiKey == null ? "none" : apiKey) // servers on loopback often take none; LangChain4j wants one
+                    .modelName(model)
+                    .returnThinking(true) // gpt-oss's reasoning, apart from the answer
+                    .build();
+            if (!stop.stopped()) {
+                chat.chat(chatRequest(request, model), handler);
             }
-
-            @Override
-            public void onPartialThinking(PartialThinking thinking, PartialThinkingContext context) {
-                stop.onStop(() -> {
-                    context.streamingHandle().cancel();
-                    done.complete(new Reply("stop", null, since(start, firstToken[0]), stop.reason()));
-                });
-                if (!done.isDone()) {
-                    if (firstToken[0] == 0) {
-                        firstToken[0] = System.nanoTime();
-                    }
-                    listener.onReasoning(thinking.text());
-                }
+            try {
+                return handler.reply().get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof LlmFailure failure ? failure : failures.of(e.getCause(), model);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop.stop("The answer was interrupted.");
+                throw new LlmFailure("The answer was interrupted.");
             }
-
-            @Override
-            public void onCompleteResponse(ChatResponse response) {
-                TokenUsage usage = response.tokenUsage();
-                String finish = response.finishReason() == null ? null : response.finishReason().name().toLowerCase();
-                Usage counted = usage == null ? null : new Usage(orZero(usage.inputTokenCount()),
-                        orZero(usage.outputTokenCount()), Duration.ofNanos(System.nanoTime() - start));
-                done.complete(new Reply(finish, counted, since(start, firstToken[0]), null));
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                if (firstToken[0] == 0) {
-                    done.completeExceptionally(Failures.of(error, baseUrl, request.model()));
-                } else {
-                    done.complete(new Reply(null, null, since(start, firstToken[0]),
-                            Failures.of(error, baseUrl, request.model()).getMessage()));
-                }
-            }
-        });
-        try {
-            return done.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof LlmFailure failure ? failure : Failures.of(e.getCause(), baseUrl, request.model());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LlmFailure("The answer was interrupted.");
         }
     }
 
-    private static ChatRequest chatRequest(Request request) {
+    private static ChatRequest chatRequest(Request request, String model) {
         List<ChatMessage> messages = new ArrayList<>();
         if (request.system() != null) {
             messages.add(SystemMessage.from(request.system()));
@@ -135,43 +110,37 @@ public final class OpenAiCompatibleLlm implements Llm {
         for (Message message : request.messages()) {
             messages.add(message.fromUser() ? UserMessage.from(message.content()) : AiMessage.from(message.content()));
         }
-        ChatRequest.Builder builder = ChatRequest.builder().messages(messages).modelName(request.model());
+        ChatRequest.Builder builder = ChatRequest.builder().messages(messages).modelName(model);
         if (request.json()) {
-            builder.responseFormat(ResponseFormat.JSON);
+            builder.responseFormat(ResponseFormat.JSON); // Groq's JSON mode: the prompt must mention JSON
         }
         return builder.build();
     }
 
     @Override
     public List<ModelInfo> models() {
-        HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(baseUrl + "/models")).timeout(Duration.ofSeconds(10));
-        if (apiKey != null) {
-            get.header("Authorization", "Bearer " + apiKey);
+        requireKey();
+        return modelList.fetch(failures);
+    }
+
+    private void requireKey() {
+        if (apiKey == null && groq) {
+            throw Failures.noKey();
         }
+    }
+
+    /** Groq's own server: https and the host api.groq.com, not a look-alike. */
+    static boolean isGroq(String url) {
         try {
-            HttpResponse<byte[]> response = http.send(get.build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                throw Failures.ofStatus(response.statusCode(), new String(response.body(), java.nio.charset.StandardCharsets.UTF_8),
-                        baseUrl, null);
-            }
-            List<ModelInfo> models = new ArrayList<>();
-            for (JsonNode node : JSON.readTree(response.body()).path("data")) {
-                models.add(new ModelInfo(node.path("id").asText(), node.path("context_window").asLong(0)));
-            }
-            return models;
-        } catch (IOException e) {
-            throw Failures.of(e, baseUrl, null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LlmFailure("Asking for the models was interrupted.");
+            URI uri = URI.create(url);
+            return "https".equals(uri.getScheme()) && "api.groq.com".equals(uri.getHost());
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
-    private static Duration since(long start, long then) {
-        return then == 0 ? null : Duration.ofNanos(then - start);
-    }
-
-    private static long orZero(Integer n) {
-        return n == null ? 0 : n;
+    /** The server's address as sentences show it: without a user name and password written into it. */
+    static String shown(String url) {
+        return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*:/+)?[^/?#]*@", "$1");
     }
 }

@@ -5,56 +5,179 @@ import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.LlmFailure;
 import bnagpt.devs.llm.Stop;
 import bnagpt.devs.model.Conversation;
+import bnagpt.devs.model.ConversationStore;
+import bnagpt.devs.model.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * The command-line view: one question, one answer, for scripts. The prompt comes as an
- * argument or on stdin; the answer goes to stdout and nothing else does; notes and
- * failures go to stderr, as one sentence.
+ * argument or on stdin; the answer goes to stdout and nothing else does; notes, the model's
+ * thinking (dim, on a terminal only) and failures go to stderr, each failure one sentence.
  */
 public final class Ask {
-    private final ChatEngine engine;
+    /** The longest question read from stdin. */
+    static final int MAX_PROMPT_BYTES = 1 << 20;
+
+    private final ChatEngine memory;
+    private final ChatEngine simple;
+    private final ConversationStore store;
+    private final Llm llm;
     private final PrintStream out;
     private final PrintStream err;
+    private final boolean terminal;
 
-    public Ask(ChatEngine engine, PrintStream out, PrintStream err) {
-        this.engine = engine;
+    /** TERMINAL: a person watches (stderr may then carry the thinking and a usage line, in colour). */
+    public Ask(ChatEngine memory, ChatEngine simple, ConversationStore store, Llm llm, PrintStream out, PrintStream err,
+            boolean terminal) {
+        this.memory = memory;
+        this.simple = simple;
+        this.store = store;
+        this.llm = llm;
         this.out = out;
         this.err = err;
+        this.terminal = terminal;
     }
 
-    /** Asks PROMPT (or, when it is null, what stdin holds) and returns the exit status. */
-    public int run(String prompt, InputStream stdin, Conversation conversation) {
+    /** Runs the command and returns its exit status: 0 answered, 1 failed or cut, 2 a mistake in the command. */
+    public int run(AskOptions options, InputStream stdin, Stop stop) {
+        if (options.listModels()) {
+            return listModels();
+        }
+        String prompt = options.prompt() != null ? options.prompt() : read(stdin);
         if (prompt == null) {
-            try {
-                prompt = new String(stdin.readNBytes(1 << 20), StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                err.println("Could not read the question from stdin (" + e.getMessage() + ").");
-                return 1;
-            }
+            return 1;
         }
         if (prompt.isBlank()) {
-            err.println("Nothing to ask: give a question as an argument, or on stdin.");
+            err.println("Nothing to ask: give a question as an argument, or on stdin. See ./jbang devs ask --help.");
             return 2;
         }
-        Stop stop = new Stop();
         try {
-            ChatEngine.Turn turn = engine.answer(conversation, prompt, text -> {
-                out.print(text);
-                out.flush();
-            }, stop);
+            Conversation conversation = conversation(options);
+            if (conversation == null) {
+                return 1;
+            }
+            ChatEngine.Turn turn = (options.simple() ? simple : memory).answer(conversation, prompt, listener(), stop);
             out.println();
             out.flush();
             if (turn.notice() != null) {
                 err.println(turn.notice());
             }
-            return turn.reply().complete() ? 0 : 1;
+            if (terminal) {
+                err.println(dim(usageLine(turn.reply(), conversation, options.simple())));
+            }
+            return turn.reply().complete() && !turn.answer().cut() ? 0 : 1;
+        } catch (LlmFailure | StoreException e) {
+            out.flush();
+            err.println(e.getMessage());
+            return 1;
+        }
+    }
+
+    private Conversation conversation(AskOptions options) {
+        Conversation conversation;
+        if (options.continueLatest()) {
+            conversation = store.latest();
+            if (conversation == null) {
+                err.println("There is no saved conversation to go on with yet: ask without -c first.");
+                return null;
+            }
+        } else if (options.conversationId() != null) {
+            conversation = store.load(options.conversationId());
+        } else {
+            conversation = new Conversation();
+        }
+        if (options.system() != null) {
+            conversation.system(options.system());
+        }
+        if (options.model() != null) {
+            conversation.model(options.model());
+        }
+        if (options.json()) {
+            conversation.json(true);
+        }
+        return conversation;
+    }
+
+    private Llm.Listener listener() {
+        return new Llm.Listener() {
+            private boolean thinking;
+
+            @Override
+            public void onContent(String text) {
+                if (thinking) {
+                    err.println();
+                    thinking = false;
+                }
+                out.print(text); // flushed once per batch from the network, not once per token
+            }
+
+            @Override
+            public void onBatchEnd() {
+                out.flush();
+                if (thinking) {
+                    err.flush();
+                }
+            }
+
+            @Override
+            public void onReasoning(String text) {
+                if (terminal) { // the thinking is not the answer: never on stdout, and only for a person
+                    err.print(dim(text));
+                    thinking = true;
+                }
+            }
+
+            @Override
+            public void onRetry(String sentence) {
+                err.println(sentence);
+            }
+        };
+    }
+
+    private int listModels() {
+        try {
+            for (Llm.ModelInfo model : llm.models()) {
+                out.println(model.id());
+            }
+            out.flush();
+            return 0;
         } catch (LlmFailure e) {
             err.println(e.getMessage());
             return 1;
         }
+    }
+
+    /** The question from stdin, at most MAX_PROMPT_BYTES; null (said on stderr) when it cannot be read. */
+    private String read(InputStream stdin) {
+        try {
+            byte[] bytes = stdin.readNBytes(MAX_PROMPT_BYTES + 1);
+            if (bytes.length > MAX_PROMPT_BYTES) {
+                err.println("The question on stdin is longer than 1 MiB: too long to send. Send a shorter one.");
+                return null;
+            }
+            return new String(bytes, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            err.println("Could not read the question from stdin (" + e.getClass().getSimpleName() + ").");
+            return null;
+        }
+    }
+
+    /** "openai/gpt-oss-120b · 38 + 412 tokens · 1,234 tokens/s · saved as 20261203-221417-3fa9". */
+    static String usageLine(Llm.Reply reply, Conversation conversation, boolean simple) {
+        StringBuilder line = new StringBuilder(conversation.model() != null ? conversation.model() : "");
+        if (reply.usage() != null) {
+            line.append(String.format(Locale.ROOT, " · %d + %d tokens · %,.0f tokens/s", reply.usage().promptTokens(),
+                    reply.usage().completionTokens(), reply.usage().tokensPerSecond()));
+        }
+        line.append(simple ? " · not saved" : " · saved as " + conversation.id());
+        return line.toString();
+    }
+
+    private String dim(String text) {
+        return terminal && System.getenv("NO_COLOR") == null ? "\u001b[2m" + text + "\u001b[0m" : text;
     }
 }
