@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -36,7 +37,8 @@ final class ConversationFormat {
                 root.put("title_by_user", true);
             }
             root.put("created", conversation.created().toString());
-            root.put("updated", Instant.now().toString());
+            // To the second: a fixed length, so the size a conversation will take is known before it is written.
+            root.put("updated", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
             root.put("model", conversation.model());
             if (conversation.system() != null) {
                 root.put("system", conversation.system());

@@ -8,8 +8,8 @@ import java.util.Locale;
  * to keep once it has ended, whole or cut.
  *
  * <p>For safety it holds at most {@code limitBytes}, content and reasoning together,
- * counted as they will be saved (UTF-8 inside JSON strings, where a quote takes 2 bytes and
- * a control character up to 6): a server that never stops sending cannot fill the memory,
+ * counted as they will be saved (UTF-8 inside JSON strings, where a quote takes 2 bytes, a
+ * control character 6 and an emoji 12): a server that never stops sending cannot fill the memory,
  * and the answer still fits in a file the store will write. The piece that would pass the
  * limit is not kept; from then on the message is cut, and nothing more is added (the same
  * holds after the stop button or a broken stream). The first reason given for the cut is
@@ -88,8 +88,8 @@ public final class StreamingMessage {
     }
 
     /**
-     * The bytes TEXT takes inside a JSON string in a UTF-8 file. Each half of a surrogate pair
-     * counts 2, so a pair split between two pieces still counts 4 in all.
+     * The bytes TEXT takes inside a JSON string in a UTF-8 file, as Jackson writes it. Each
+     * half of a surrogate pair counts alone, so a pair split between two pieces counts the same.
      */
     static long savedLength(String text) {
         long n = 0;
@@ -98,13 +98,13 @@ public final class StreamingMessage {
             if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') {
                 n += 2;
             } else if (c < 0x20) {
-                n += 6; // \u0000
+                n += 6; // a six-character escape: backslash, u, four hex digits
             } else if (c < 0x80) {
                 n += 1;
             } else if (c < 0x800) {
                 n += 2;
             } else if (Character.isSurrogate(c)) {
-                n += 2;
+                n += 6; // Jackson escapes each half: an emoji takes 12 bytes in the file
             } else {
                 n += 3;
             }
