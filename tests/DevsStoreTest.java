@@ -209,6 +209,40 @@ class DevsStoreTest {
         assertEquals(3, page.load(inPage.id()).messages().size(), "the turns before are in both");
     }
 
+    /** chat.java takes the same lock file: a save waits while another program holds it. */
+    @Test
+    void a_save_waits_while_another_program_holds_the_lock_file() throws Exception {
+        Path holder = Files.writeString(home.resolve("Hold.java"), """
+                import java.nio.channels.FileChannel;
+                import java.nio.file.*;
+                public class Hold {
+                    public static void main(String[] args) throws Exception {
+                        try (FileChannel lock = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE,
+                                StandardOpenOption.WRITE)) {
+                            lock.lock();
+                            System.out.println("locked");
+                            Thread.sleep(1500);
+                        }
+                    }
+                }
+                """);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process other = new ProcessBuilder(java, holder.toString(), home.resolve("conversations.lock").toString())
+                .redirectErrorStream(true).start();
+        try {
+            assertEquals("locked", new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream()))
+                    .readLine());
+            long started = System.nanoTime();
+
+            new ConversationStore(home).save(story());
+
+            long waitedMillis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(waitedMillis >= 700, "the save went on while the lock was held: " + waitedMillis + " ms");
+        } finally {
+            other.destroy();
+        }
+    }
+
     @Test
     void a_rename_while_the_conversation_is_open_elsewhere_is_kept_and_makes_no_copy() {
         ConversationStore store = new ConversationStore(home);

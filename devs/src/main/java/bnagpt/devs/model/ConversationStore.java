@@ -23,7 +23,7 @@ import java.util.Locale;
  * <p>Two programs may save one conversation. Each remembers the file as it last read or
  * wrote it; a save that finds another program added to it since keeps that file as it is
  * and goes on under a new id, so no turn is lost. A save that finds only the title changed
- * (a rename in the page while the chat had it open) takes that title and goes on in place.
+ * (a rename in the sidebar while the conversation is open) takes that title and goes on in place.
  */
 public final class ConversationStore {
     /** Larger files are never loaded, nor written: 16 MiB is some 4 million tokens, past any model's window. */
