@@ -68,6 +68,21 @@ final class ConversationFolder {
         return id;
     }
 
+    /**
+     * Removes the temporary files a writer of ID left when it was killed mid-save
+     * (".ID.json.PID.THREAD.tmp"; chat.java's ".ID.json.PID.tmp"). Call it holding the lock:
+     * every writer of this folder writes holding it, so no such file is still being written.
+     */
+    void removeLeftovers(String id) throws IOException {
+        String prefix = "." + id + ".json.";
+        try (Stream<Path> entries = Files.list(folder)) {
+            for (Path leftover : entries.filter(p -> p.getFileName().toString().startsWith(prefix)
+                    && p.getFileName().toString().endsWith(".tmp")).toList()) {
+                Files.deleteIfExists(leftover);
+            }
+        }
+    }
+
     interface Locked<T> {
         T run() throws IOException;
     }

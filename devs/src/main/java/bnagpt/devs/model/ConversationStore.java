@@ -80,6 +80,7 @@ public final class ConversationStore {
         }
         ConversationFormat.Snapshot snapshot = snapshot(conversation);
         tooLarge(snapshot.bytes().length);
+        folder.removeLeftovers(conversation.id());
         PrivateFiles.write(folder.file(conversation.id()), snapshot.bytes(), disk);
         conversation.saved(ConversationFolder.fingerprint(snapshot.bytes()), snapshot.messages());
         return notice;
