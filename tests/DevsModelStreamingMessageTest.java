@@ -52,17 +52,20 @@ class DevsModelStreamingMessageTest {
         assertEquals("12345", answer.content());
         assertTrue(answer.isCut());
         assertTrue(answer.toMessage().cut());
-        assertEquals("The answer passed 0.0 MiB, the most one answer may hold, so it was cut there.", answer.cutReason());
+        assertEquals("The answer passed 10 bytes, the most one answer may hold, so it was cut there.", answer.cutReason());
         assertEquals(10, answer.size());
     }
 
     @Test
-    void the_limit_is_said_in_mebibytes() {
-        StreamingMessage answer = new StreamingMessage(8L << 20);
+    void the_limit_is_said_in_the_unit_that_suits_it() {
+        StreamingMessage large = new StreamingMessage(8L << 20);
+        StreamingMessage small = new StreamingMessage(64 << 10);
 
-        answer.append("x".repeat((8 << 20) + 1));
+        large.append("x".repeat((8 << 20) + 1));
+        small.append("x".repeat((64 << 10) + 1));
 
-        assertEquals("The answer passed 8.0 MiB, the most one answer may hold, so it was cut there.", answer.cutReason());
+        assertEquals("The answer passed 8.0 MiB, the most one answer may hold, so it was cut there.", large.cutReason());
+        assertEquals("The answer passed 64 KiB, the most one answer may hold, so it was cut there.", small.cutReason());
     }
 
     @Test

@@ -43,8 +43,7 @@ public final class StreamingMessage {
         }
         long size = savedLength(text);
         if (bytes + size > limitBytes) {
-            cut("The answer passed " + String.format(Locale.ROOT, "%.1f MiB", limitBytes / (double) (1 << 20))
-                    + ", the most one answer may hold, so it was cut there.");
+            cut("The answer passed " + shown(limitBytes) + ", the most one answer may hold, so it was cut there.");
             return false;
         }
         bytes += size;
@@ -85,6 +84,14 @@ public final class StreamingMessage {
     /** The message to keep: cut if it was cut, with its reasoning when there was any. */
     public synchronized Message toMessage() {
         return new Message("assistant", content.toString(), reasoning.isEmpty() ? null : reasoning.toString(), cut);
+    }
+
+    /** 8.0 MiB, 64 KiB, 100 bytes. */
+    static String shown(long bytes) {
+        if (bytes >= 1 << 20) {
+            return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
+        }
+        return bytes >= 1 << 10 ? (bytes >> 10) + " KiB" : bytes + " bytes";
     }
 
     /**
