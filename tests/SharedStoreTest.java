@@ -10,9 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bnagpt.devs.model.Message;
 import bnagpt.devs.model.StoreException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -66,10 +68,12 @@ class SharedStoreTest {
         started.system("Answer briefly.");
         started.model("qwen/qwen3-32b");
         terminal.save(started);
+        String created = createdIn(started.id());
 
         bnagpt.devs.model.ConversationStore devs = new bnagpt.devs.model.ConversationStore(home);
         bnagpt.devs.model.Conversation page = devs.latest();
         assertEquals(started.id(), page.id());
+        assertEquals(Instant.parse(created), page.created());
         assertEquals(List.of("user:Why is the sky blue?:false", "assistant:Rayleigh:true"), devsTurns(page.messages()));
         assertEquals("Answer briefly.", page.system());
         assertEquals("qwen/qwen3-32b", page.model());
@@ -84,6 +88,7 @@ class SharedStoreTest {
         assertEquals("Answer briefly.", back.system());
         assertEquals("qwen/qwen3-32b", back.model());
         assertFalse(back.json());
+        assertEquals(created, createdIn(started.id()));
         assertEquals(List.of(started.id() + ".json"), names());
     }
 
@@ -202,6 +207,15 @@ class SharedStoreTest {
 
     private static List<String> devsTurns(List<Message> messages) {
         return messages.stream().map(m -> m.role() + ":" + m.content() + ":" + m.cut()).toList();
+    }
+
+    private String createdIn(String id) {
+        try {
+            return new ObjectMapper().readTree(home.resolve("conversations").resolve(id + ".json").toFile())
+                    .path("created").asText();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private List<String> names() {
