@@ -8,9 +8,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -111,16 +111,22 @@ final class ConversationFolder {
         }
     }
 
-    /** Saved conversation files, newest first: plain files with a valid id only, never half-written temporary ones. */
-    List<Path> files() {
+    /** A saved conversation's file, and when it last changed. */
+    record Saved(Path file, String id, Instant modified) {}
+
+    /**
+     * Saved conversation files, newest first: plain files with a valid id only, never
+     * half-written temporary ones. Each file's time is looked up once, not at every comparison.
+     */
+    List<Saved> files() {
         if (!Files.isDirectory(folder)) {
             return List.of();
         }
         try (Stream<Path> entries = Files.list(folder)) {
             return entries.filter(p -> p.getFileName().toString().endsWith(".json") && validId(idOf(p))
                             && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-                    .sorted(Comparator.comparing(ConversationFolder::modified)
-                            .thenComparing(p -> p.getFileName().toString()).reversed())
+                    .map(p -> new Saved(p, idOf(p), modified(p)))
+                    .sorted(Comparator.comparing(Saved::modified).thenComparing(Saved::id).reversed())
                     .toList();
         } catch (IOException e) {
             throw new StoreException("Could not read " + folder + " (" + ConversationStore.describe(e) + ").");
@@ -191,11 +197,11 @@ final class ConversationFolder {
         }
     }
 
-    static FileTime modified(Path file) {
+    private static Instant modified(Path file) {
         try {
-            return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS);
+            return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant();
         } catch (IOException e) {
-            return FileTime.fromMillis(0);
+            return Instant.EPOCH; // gone meanwhile: last in the list
         }
     }
 

@@ -23,7 +23,8 @@ import java.util.Locale;
  * <p>Two programs may save one conversation. Each remembers the file as it last read or
  * wrote it; a save that finds another program added to it since keeps that file as it is
  * and goes on under a new id, so no turn is lost. A save that finds only the title changed
- * (a rename in the sidebar while the conversation is open) takes that title and goes on in place.
+ * (a rename in the sidebar while the conversation is open) takes that title and goes on in
+ * place.
  */
 public final class ConversationStore {
     /** Larger files are never loaded, nor written: 16 MiB is some 4 million tokens, past any model's window. */
@@ -115,16 +116,15 @@ public final class ConversationStore {
 
     /** The most recently saved conversation, or null when there is none. */
     public Conversation latest() {
-        List<Path> files = folder.files();
-        return files.isEmpty() ? null : load(ConversationFolder.idOf(files.get(0)));
+        List<ConversationFolder.Saved> files = folder.files();
+        return files.isEmpty() ? null : load(files.get(0).id());
     }
 
     /** Every saved conversation, newest first. Each file is read only as far as its title. */
     public List<Summary> list() {
         List<Summary> summaries = new ArrayList<>();
-        for (Path file : folder.files()) {
-            summaries.add(new Summary(ConversationFolder.idOf(file), ConversationFolder.titleOf(file),
-                    ConversationFolder.modified(file).toInstant()));
+        for (ConversationFolder.Saved saved : folder.files()) {
+            summaries.add(new Summary(saved.id(), ConversationFolder.titleOf(saved.file()), saved.modified()));
         }
         return summaries;
     }
