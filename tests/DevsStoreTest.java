@@ -209,6 +209,38 @@ class DevsStoreTest {
         assertEquals(3, page.load(inPage.id()).messages().size(), "the turns before are in both");
     }
 
+    /** Two pages of one server save at the same moment: one at a time, none refused. */
+    @Test
+    void threads_of_one_program_saving_at_once_take_turns() throws Exception {
+        List<Conversation> conversations = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < 6; t++) {
+            Conversation conversation = story();
+            conversations.add(conversation);
+            ConversationStore store = new ConversationStore(home);
+            threads.add(new Thread(() -> {
+                try {
+                    for (int i = 0; i < 15; i++) {
+                        conversation.add(Message.user("turn " + i));
+                        store.save(conversation);
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+
+        assertEquals(List.of(), failures);
+        for (Conversation conversation : conversations) {
+            assertEquals("turn 14", new ConversationStore(home).load(conversation.id()).last().content());
+        }
+    }
+
     /** chat.java takes the same lock file: a save waits while another program holds it. */
     @Test
     void a_save_waits_while_another_program_holds_the_lock_file() throws Exception {
