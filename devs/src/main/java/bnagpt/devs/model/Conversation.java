@@ -11,6 +11,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * A conversation: its messages, plus the instructions and settings that go with it. It is
  * the saved transcript, kept whole; what is sent to the model (a window of it) is the
  * controller's business.
+ *
+ * <p>An engine adds to it while a view may read it from another thread (the page's
+ * sidebar), so every method holds its lock: a reader sees a message whole or not at all.
  */
 public final class Conversation {
     private String id;
@@ -21,7 +24,9 @@ public final class Conversation {
     private String model;
     private boolean json;
     /** The SHA-256 of its file as this conversation last read or wrote it; null before. See ConversationStore. */
-    String savedFingerprint;
+    private String savedFingerprint;
+    /** The messages as this conversation last read or wrote them: what tells a rename from a new turn. */
+    private List<Message> savedMessages = List.of();
 
     public Conversation() {
         this(newId(), Instant.now());
@@ -38,42 +43,37 @@ public final class Conversation {
         return time + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
     }
 
-    public String id() { return id; }
+    public synchronized String id() { return id; }
     public Instant created() { return created; }
-    public List<Message> messages() { return List.copyOf(messages); }
-    public String system() { return system; }
-    public void system(String instructions) { system = instructions == null || instructions.isBlank() ? null : instructions; }
-    public String model() { return model; }
-    public void model(String name) { model = name; }
-    public boolean json() { return json; }
-    public void json(boolean on) { json = on; }
+    /** A copy: the conversation may grow while the caller reads it. */
+    public synchronized List<Message> messages() { return List.copyOf(messages); }
+    public synchronized String system() { return system; }
+    public synchronized void system(String instructions) { system = instructions == null || instructions.isBlank() ? null : instructions; }
+    public synchronized String model() { return model; }
+    public synchronized void model(String name) { model = name; }
+    public synchronized boolean json() { return json; }
+    public synchronized void json(boolean on) { json = on; }
 
-    public void add(Message message) {
+    public synchronized void add(Message message) {
         messages.add(message);
     }
 
     /** Replaces the last message: an answer that grew since it was last saved. */
-    public void replaceLast(Message message) {
+    public synchronized void replaceLast(Message message) {
         messages.set(messages.size() - 1, message);
     }
 
-    public Message last() {
+    public synchronized Message last() {
         return messages.isEmpty() ? null : messages.get(messages.size() - 1);
     }
 
-    /** Goes on under a new id: what a save does when another program changed this one's file. */
-    void branch() {
-        id = newId();
-        savedFingerprint = null;
-    }
-
-    /** A title the user gave it; null leaves the title to the first question. */
-    public void title(String text) {
+    /** A title the user gave it; null or blank gives the title back to the first question. */
+    public synchronized void title(String text) {
         title = text == null || text.isBlank() ? null : text.strip();
     }
 
     /** The user's title, or the first question, shortened: what lists show. */
-    public String title() {
+    public synchronized String title() {
         if (title != null) {
             return title;
         }
@@ -82,8 +82,31 @@ public final class Conversation {
     }
 
     /** Whether the title was given by the user (saved as such, so it survives the next question). */
-    public boolean titled() {
+    public synchronized boolean titled() {
         return title != null;
+    }
+
+    // What the store remembers of the file, to tell another program's save from its own.
+
+    synchronized String savedFingerprint() {
+        return savedFingerprint;
+    }
+
+    synchronized List<Message> savedMessages() {
+        return savedMessages;
+    }
+
+    /** Called by the store once the file holds exactly this conversation. */
+    synchronized void saved(String fingerprint, List<Message> messagesInFile) {
+        savedFingerprint = fingerprint;
+        savedMessages = messagesInFile;
+    }
+
+    /** Goes on under a new id: what a save does when another program added to this one's file. */
+    synchronized void branch(String newId) {
+        id = newId;
+        savedFingerprint = null;
+        savedMessages = List.of();
     }
 
     static String shorten(String text, int most) {

@@ -1,286 +1,204 @@
 package bnagpt.devs.model;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Locale;
 
 /**
  * Saved conversations: one readable JSON file each in {@code $BNAGPT_HOME/conversations},
- * the same folder and format as chat.java's (docs/conversations.md), so a conversation
- * started in the page goes on with {@code ./jbang chat -c}, and the other way round.
+ * the same folder, format and lock file as chat.java's (docs/conversations.md), so a
+ * conversation started in the page goes on with {@code ./jbang chat -c}, and the other way.
  *
  * <p>Anything may end up in that folder, so files are read with care: links are not
  * followed, files over 16 MiB are not loaded, lists read only as far as the title, and a
  * loaded file must have the shape we write. A damaged file is reported, never quoted, and
- * left exactly as it is. Two programs may save one conversation: a save that finds the file
- * changed since it was read keeps that file and goes on under a new id.
+ * left exactly as it is.
+ *
+ * <p>Two programs may save one conversation. Each remembers the file as it last read or
+ * wrote it; a save that finds another program added to it since keeps that file as it is
+ * and goes on under a new id, so no turn is lost. A save that finds only the title changed
+ * (a rename in the sidebar while the conversation is open) takes that title and goes on in
+ * place.
  */
 public final class ConversationStore {
-    /** Larger files are never loaded: 16 MiB is some 4 million tokens, past any model's window. */
+    /** Larger files are never loaded, nor written: 16 MiB is some 4 million tokens, past any model's window. */
     public static final long LARGEST = 16L << 20;
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** The longest title a user may give. */
+    public static final int LONGEST_TITLE = 200;
 
-    /** What a list shows of a conversation, without loading it. */
+    /** What a list shows of a conversation, without loading it; updated is its file's last change. */
     public record Summary(String id, String title, Instant updated) {}
 
-    private final Path folder;
+    private final ConversationFolder folder;
+    private final PrivateFiles.Channels disk;
 
     public ConversationStore(Path home) {
-        this.folder = home.resolve("conversations");
+        this(home, PrivateFiles.DISK);
+    }
+
+    /** A store that writes through DISK: the app passes the real one, a test one that fails. */
+    public ConversationStore(Path home, PrivateFiles.Channels disk) {
+        this.folder = new ConversationFolder(home.resolve("conversations"));
+        this.disk = disk;
     }
 
     public Path folder() {
-        return folder;
-    }
-
-    Path file(String id) {
-        return folder.resolve(id + ".json");
+        return folder.path();
     }
 
     /**
      * Writes the conversation. Returns a sentence when it went on under a new id because
-     * another program had saved it meanwhile; otherwise null.
+     * another program had added to it meanwhile; otherwise null. Throws a StoreException
+     * (a sentence) when it could not be saved; the file saved before is then unchanged.
      */
     public String save(Conversation conversation) {
-        try {
-            byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(conversation));
-            if (bytes.length > LARGEST) {
-                throw new StoreException("The conversation has grown past " + (LARGEST >> 20) + " MiB, more than a "
-                        + "saved conversation may hold, so this turn is not saved. Start a new conversation.");
-            }
-            return locked(() -> {
-                String notice = null;
-                String onDisk = fingerprint(file(conversation.id()));
-                if (onDisk != null && !onDisk.equals(conversation.savedFingerprint)) {
-                    String first = conversation.id();
-                    do {
-                        conversation.branch();
-                    } while (Files.exists(file(conversation.id()), LinkOption.NOFOLLOW_LINKS));
-                    notice = "Another program saved conversation " + first + " after this one read it. Both are kept: "
-                            + first + " as the other left it, and this one as " + conversation.id() + ".";
+        tooLarge(snapshot(conversation).bytes().length); // before anything changes
+        return folder.locked("Could not save the conversation in " + folder.path(), () -> saveLocked(conversation));
+    }
+
+    private String saveLocked(Conversation conversation) throws IOException {
+        String notice = null;
+        Path file = folder.file(conversation.id());
+        String onDisk = ConversationFolder.fingerprint(file);
+        if (onDisk != null && !onDisk.equals(conversation.savedFingerprint())) {
+            Conversation other = conversation.savedFingerprint() == null ? null : readIfSound(file);
+            if (other != null && sameTurns(other.messages(), conversation.savedMessages())) {
+                if (other.titled()) { // renamed meanwhile: the user's title wins, and no turn needs a copy
+                    conversation.title(other.title());
                 }
-                byte[] again = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(conversation));
-                PrivateFiles.write(file(conversation.id()), again);
-                conversation.savedFingerprint = sha256(again);
-                return notice;
-            });
+            } else {
+                String first = conversation.id();
+                conversation.branch(folder.freeId());
+                notice = "Another program saved conversation " + first + " after this one read it. Both are kept: "
+                        + first + " as the other left it, and this one as " + conversation.id() + ".";
+            }
+        }
+        ConversationFormat.Snapshot snapshot = snapshot(conversation);
+        tooLarge(snapshot.bytes().length);
+        folder.removeLeftovers(conversation.id());
+        PrivateFiles.write(folder.file(conversation.id()), snapshot.bytes(), disk);
+        conversation.saved(ConversationFolder.fingerprint(snapshot.bytes()), snapshot.messages());
+        return notice;
+    }
+
+    /** How many more bytes the conversation may grow by before it could no longer be saved. */
+    public long room(Conversation conversation) {
+        return Math.max(0, LARGEST - snapshot(conversation).bytes().length);
+    }
+
+    private static ConversationFormat.Snapshot snapshot(Conversation conversation) {
+        try {
+            return ConversationFormat.write(conversation);
         } catch (IOException e) {
-            throw new StoreException("Could not save the conversation in " + folder + " (" + describe(e)
-                    + "), so it is not saved.");
+            throw new IllegalStateException("a conversation always turns into JSON", e);
         }
     }
 
     /** Reads a saved conversation; a damaged file is reported, without quoting it, and left exactly as it is. */
     public Conversation load(String id) {
-        Path file = file(id);
-        if (!validId(id) || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new StoreException("There is no saved conversation \"" + id + "\".");
-        }
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new StoreException("The conversation file " + file + " is a link or not a plain file, so it was not "
-                    + "read. Saved conversations are plain files.");
-        }
+        Path file = folder.existingFile(id);
         byte[] bytes;
         try {
-            bytes = readAtMost(file);
+            bytes = ConversationFolder.readAtMost(file);
         } catch (IOException e) {
             throw new StoreException("Could not read the conversation file " + file + " (" + describe(e) + ").");
         }
         Conversation conversation = ConversationFormat.read(id, bytes, file);
-        conversation.savedFingerprint = sha256(bytes);
+        conversation.saved(ConversationFolder.fingerprint(bytes), conversation.messages());
         return conversation;
     }
 
     /** The most recently saved conversation, or null when there is none. */
     public Conversation latest() {
-        List<Path> files = files();
-        return files.isEmpty() ? null : load(idOf(files.get(0)));
+        List<ConversationFolder.Saved> files = folder.files();
+        return files.isEmpty() ? null : load(files.get(0).id());
     }
 
     /** Every saved conversation, newest first. Each file is read only as far as its title. */
     public List<Summary> list() {
         List<Summary> summaries = new ArrayList<>();
-        for (Path file : files()) {
-            summaries.add(new Summary(idOf(file), titleOf(file), modified(file).toInstant()));
+        for (ConversationFolder.Saved saved : folder.files()) {
+            summaries.add(new Summary(saved.id(), ConversationFolder.titleOf(saved.file()), saved.modified()));
         }
         return summaries;
     }
 
-    /** Removes a saved conversation for good. */
+    /** Removes a saved conversation for good. A link or anything but a plain file is refused, and left. */
     public void delete(String id) {
-        Path file = file(id);
-        if (!validId(id)) {
-            throw new StoreException("There is no saved conversation \"" + id + "\".");
-        }
-        try {
-            locked(() -> {
-                Files.delete(file);
-                return null;
-            });
-        } catch (NoSuchFileException e) {
-            throw new StoreException("There is no saved conversation \"" + id + "\".");
-        } catch (IOException e) {
-            throw new StoreException("Could not delete " + file + " (" + describe(e) + ").");
-        }
+        Path file = folder.existingFile(id);
+        folder.locked("Could not delete " + file, () -> {
+            Files.delete(file);
+            return null;
+        });
     }
 
     /** Gives a saved conversation a title of the user's; it is kept when the conversation goes on. */
     public void rename(String id, String title) {
-        if (title == null || title.isBlank() || title.length() > 200) {
-            throw new StoreException("A title is 1 to 200 characters long.");
+        if (title == null || title.isBlank() || title.strip().length() > LONGEST_TITLE) {
+            throw new StoreException("A title is 1 to " + LONGEST_TITLE + " characters long.");
         }
-        Conversation conversation = load(id);
-        conversation.title(title);
-        save(conversation);
+        // Read and write in one go: a save slipping in between would turn the rename into a copy.
+        folder.locked("Could not rename the conversation in " + folder.path(), () -> {
+            Conversation conversation = load(id);
+            conversation.title(title);
+            return saveLocked(conversation);
+        });
     }
 
-    static boolean validId(String id) {
-        return id != null && id.matches("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}");
-    }
-
-    private static ObjectNode toJson(Conversation conversation) {
-        return ConversationFormat.write(conversation);
-    }
-
-    private interface Locked<T> {
-        T run() throws IOException;
-    }
-
-    /** One change at a time, in this program (a monitor) and between programs (a lock file beside the folder). */
-    private <T> T locked(Locked<T> action) throws IOException {
-        synchronized (ConversationStore.class) {
-            PrivateFiles.createFolder(folder);
-            Path lockPath = folder.resolveSibling("conversations.lock");
-            PrivateFiles.createFile(lockPath);
-            try (FileChannel lock = FileChannel.open(lockPath, StandardOpenOption.WRITE)) {
-                lock.lock(); // held until the channel closes
-                return action.run();
-            }
+    private static void tooLarge(long size) {
+        if (size > LARGEST) {
+            throw new StoreException("The conversation has grown to " + mebibytes(size) + ", past the "
+                    + mebibytes(LARGEST) + " a saved conversation may hold, so this turn is not saved (the turns "
+                    + "before it are). Start a new conversation.");
         }
     }
 
-    /** The "title" field, read with Jackson's streaming parser: the messages after it are never read. */
-    private static String titleOf(Path file) {
+    /** The file as a conversation, or null when it is not one we would load (another program's business then). */
+    private Conversation readIfSound(Path file) {
         try {
-            long size = Files.size(file);
-            if (size > LARGEST) {
-                return "(too large to load, left as it is)";
-            }
-            try (JsonParser parser = JSON.getFactory().createParser(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS))) {
-                if (parser.nextToken() != JsonToken.START_OBJECT) {
-                    return "(damaged file, left as it is)";
-                }
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    boolean title = parser.currentName().equals("title");
-                    if (parser.nextToken() == JsonToken.VALUE_STRING && title) {
-                        return Conversation.shorten(parser.getText().replace('\n', ' '), 60);
-                    }
-                    parser.skipChildren();
-                }
-                return "(no title)";
-            }
-        } catch (IOException e) {
-            return "(damaged file, left as it is)";
-        }
-    }
-
-    /** Saved conversation files, newest first: plain files only, never half-written temporary ones. */
-    private List<Path> files() {
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> entries = Files.list(folder)) {
-            return entries.filter(p -> p.getFileName().toString().endsWith(".json")
-                            && !p.getFileName().toString().startsWith(".")
-                            && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-                    .sorted(Comparator.comparing(ConversationStore::modified).reversed())
-                    .toList();
-        } catch (IOException e) {
-            throw new StoreException("Could not read " + folder + " (" + describe(e) + ").");
-        }
-    }
-
-    /** The SHA-256 of a file as it is now, or null when there is none. A link is never ours. */
-    private static String fingerprint(Path file) throws IOException {
-        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return ConversationFormat.read(ConversationFolder.idOf(file), ConversationFolder.readAtMost(file), file);
+        } catch (IOException | StoreException e) {
             return null;
         }
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            return "not a plain file";
+    }
+
+    /** The same turns, by who said what and whether it was cut: another program may not keep the reasoning. */
+    private static boolean sameTurns(List<Message> a, List<Message> b) {
+        if (a.size() != b.size()) {
+            return false;
         }
-        MessageDigest digest = sha256();
-        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            byte[] buffer = new byte[64 * 1024];
-            for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
+        for (int i = 0; i < a.size(); i++) {
+            Message x = a.get(i);
+            Message y = b.get(i);
+            if (!x.role().equals(y.role()) || !x.content().equals(y.content()) || x.cut() != y.cut()) {
+                return false;
             }
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return true;
     }
 
-    private static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256().digest(bytes));
+    static String mebibytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
-
-    /** A file's bytes, refused past LARGEST (it may grow while being read). */
-    private static byte[] readAtMost(Path file) throws IOException {
-        if (Files.size(file) > LARGEST) {
-            throw new StoreException("The conversation file " + file + " is too large to load (the limit is "
-                    + (LARGEST >> 20) + " MiB). It was left as it is.");
-        }
-        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            byte[] bytes = in.readNBytes((int) LARGEST + 1);
-            if (bytes.length > LARGEST) {
-                throw new StoreException("The conversation file " + file + " grew past " + (LARGEST >> 20)
-                        + " MiB while being read. It was left as it is.");
-            }
-            return bytes;
-        }
-    }
-
-    private static FileTime modified(Path file) {
-        try {
-            return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-            return FileTime.fromMillis(0);
-        }
-    }
-
-    private static String idOf(Path file) {
-        String name = file.getFileName().toString();
-        return name.substring(0, name.length() - ".json".length());
-    }
-
+    /** What went wrong with a file, said plainly: the system's reason, never the file's content. */
     static String describe(IOException e) {
-        String what = e.getMessage() == null ? "" : ": " + e.getMessage();
-        return e.getClass().getSimpleName().replaceAll("Exception$", "") + what;
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        if (message.contains("No space left") || message.contains("Disk quota")) {
+            return "the disk is full: free some space and try again";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return message.isEmpty() ? e.getClass().getSimpleName() : message;
     }
 }

@@ -1,14 +1,19 @@
 package bnagpt.devs.model;
 
+import java.util.Locale;
+
 /**
  * An answer while it arrives: the article's StreamingMessage. Pieces of thinking and of
  * the answer are appended as the model sends them; {@link #toMessage()} gives the message
  * to keep once it has ended, whole or cut.
  *
- * <p>For safety it holds at most {@code limitBytes} (content and reasoning together, in
- * UTF-8): a server that never stops sending cannot fill the memory. Past the limit,
- * {@link #append} and {@link #appendReasoning} return false and the message is cut.
- * Once cut (by the limit, the stop button or a broken stream), nothing more is added.
+ * <p>For safety it holds at most {@code limitBytes}, content and reasoning together,
+ * counted as they will be saved (UTF-8 inside JSON strings, where a quote takes 2 bytes, a
+ * control character 6 and an emoji 12): a server that never stops sending cannot fill the memory,
+ * and the answer still fits in a file the store will write. The piece that would pass the
+ * limit is not kept; from then on the message is cut, and nothing more is added (the same
+ * holds after the stop button or a broken stream). The first reason given for the cut is
+ * kept, as a sentence to show.
  */
 public final class StreamingMessage {
     private final StringBuilder content = new StringBuilder();
@@ -36,9 +41,9 @@ public final class StreamingMessage {
         if (cut) {
             return false; // a cut answer is final: nothing arrives after the stop
         }
-        long size = utf8Length(text);
+        long size = savedLength(text);
         if (bytes + size > limitBytes) {
-            cut("The answer passed " + (limitBytes >> 20) + " MiB, the most one answer may hold, so it was cut there.");
+            cut("The answer passed " + shown(limitBytes) + ", the most one answer may hold, so it was cut there.");
             return false;
         }
         bytes += size;
@@ -71,21 +76,42 @@ public final class StreamingMessage {
         return cutReason;
     }
 
+    /** The bytes held so far, as the limit counts them. */
+    public synchronized long size() {
+        return bytes;
+    }
+
+    /** The message to keep: cut if it was cut, with its reasoning when there was any. */
     public synchronized Message toMessage() {
         return new Message("assistant", content.toString(), reasoning.isEmpty() ? null : reasoning.toString(), cut);
     }
 
-    private static long utf8Length(String text) {
+    /** 8.0 MiB, 64 KiB, 100 bytes. */
+    static String shown(long bytes) {
+        if (bytes >= 1 << 20) {
+            return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
+        }
+        return bytes >= 1 << 10 ? (bytes >> 10) + " KiB" : bytes + " bytes";
+    }
+
+    /**
+     * The bytes TEXT takes inside a JSON string in a UTF-8 file, as Jackson writes it. Each
+     * half of a surrogate pair counts alone, so a pair split between two pieces counts the same.
+     */
+    static long savedLength(String text) {
         long n = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c < 0x80) {
+            if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') {
+                n += 2;
+            } else if (c < 0x20) {
+                n += 6; // a six-character escape: backslash, u, four hex digits
+            } else if (c < 0x80) {
                 n += 1;
             } else if (c < 0x800) {
                 n += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                n += 4;
-                i++;
+            } else if (Character.isSurrogate(c)) {
+                n += 6; // Jackson escapes each half: an emoji takes 12 bytes in the file
             } else {
                 n += 3;
             }
