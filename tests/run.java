@@ -23,6 +23,7 @@
 //DEPS dev.langchain4j:langchain4j:1.19.0
 //DEPS dev.langchain4j:langchain4j-open-ai:1.19.0
 //DEPS io.javalin:javalin:7.2.3
+//DEPS org.commonmark:commonmark:0.32.0
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES *.java
 //DEPS org.junit.jupiter:junit-jupiter:6.1.3
