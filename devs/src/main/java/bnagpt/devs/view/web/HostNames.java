@@ -16,7 +16,7 @@ import java.util.Set;
  * name was made to point at 127.0.0.1 still sends "Host: attacker.example", and is refused.
  * It also makes the address to print, with the host the server really listens on.
  */
-final class HostNames {
+public final class HostNames {
     private final Set<String> names;
     private final String shownHost;
     private final int port;
@@ -31,7 +31,7 @@ final class HostNames {
      * For a server asked to listen on ASKED (as typed after --host), bound to BOUND:PORT.
      * 0.0.0.0 (or ::) listens on every address, so every address of this machine is a name.
      */
-    static HostNames of(String asked, InetAddress bound, int port) {
+    public static HostNames of(String asked, InetAddress bound, int port) {
         Set<String> names = new HashSet<>();
         String shown;
         if (bound.isAnyLocalAddress()) {
@@ -54,12 +54,12 @@ final class HostNames {
     }
 
     /** The address of the page, as the browser writes it (no ":80", which browsers leave out). */
-    String origin() {
+    public String origin() {
         return "http://" + shownHost + (port == 80 ? "" : ":" + port);
     }
 
     /** Whether a request's Host header names this server: one of its names, and its port. */
-    boolean allows(String host) {
+    public boolean allows(String host) {
         if (host == null) {
             return false;
         }

@@ -17,9 +17,9 @@ import java.util.concurrent.TimeoutException;
  * kept a while, so the next loads do not wait again; and pages that load at the same
  * moment share one request instead of sending one each.
  */
-final class ModelList {
+public final class ModelList {
     /** The models to offer (the default one first), and a sentence when the server's list is missing. */
-    record Offer(List<String> models, String problem) {}
+    public record Offer(List<String> models, String problem) {}
 
     private record Kept(Offer offer, long until) {}
 
@@ -31,7 +31,7 @@ final class ModelList {
     private Kept kept;
     private CompletableFuture<Offer> asking;
 
-    ModelList(Llm llm, Executor executor, Duration patience, Duration keepList, Duration keepFailure) {
+    public ModelList(Llm llm, Executor executor, Duration patience, Duration keepList, Duration keepFailure) {
         this.llm = llm;
         this.executor = executor;
         this.patience = patience;
@@ -39,7 +39,7 @@ final class ModelList {
         this.keepFailure = keepFailure;
     }
 
-    Offer offer() {
+    public Offer offer() {
         CompletableFuture<Offer> answer;
         synchronized (this) {
             if (kept != null && System.nanoTime() < kept.until()) {
