@@ -50,8 +50,9 @@ class WebPageTest {
     @TempDir
     Path scratch;
 
-    static WebServer server;
-    static ChromeDriver browser;
+    private static WebServer server;
+    private static ChromeDriver browser;
+    private static PageUser user;
 
     @BeforeAll
     static void start() throws Exception {
@@ -59,6 +60,7 @@ class WebPageTest {
                 + "them (apt-get install chromium chromium-driver)");
         server = DevsPage.start(groq.baseUrl(), home);
         browser = Chromium.start(profile, 1200, 800);
+        user = new PageUser(browser);
     }
 
     @AfterAll
@@ -73,12 +75,12 @@ class WebPageTest {
 
     @BeforeEach
     void openANewChat() throws Exception {
-        open(browser, server);
+        user.open(server);
     }
 
     @Test
     void the_answer_streams_into_its_bubble_growing_before_it_is_complete() throws Exception {
-        ask("Tell me a story #mock:tokens=60 #mock:tps=40");
+        user.ask("Tell me a story #mock:tokens=60 #mock:tps=40");
 
         List<Long> lengths = new ArrayList<>();
         Chromium.waitFor("the answer to be complete", Duration.ofSeconds(20), () -> {
@@ -97,15 +99,15 @@ class WebPageTest {
         });
 
         assertTrue(lengths.size() >= 3, "lengths seen before the end: " + lengths);
-        assertTrue(lastAnswer().getText().startsWith("The quick brown fox jumps over the lazy dog."));
-        assertTrue(lastAnswer().findElement(By.className("stats")).getText().matches(
-                "60 tokens at [0-9,]+ tokens/s, first token after [0-9.]+ s"), lastAnswer().getText());
+        assertTrue(user.lastAnswer().getText().startsWith("The quick brown fox jumps over the lazy dog."));
+        assertTrue(user.lastAnswer().findElement(By.className("stats")).getText().matches(
+                "60 tokens at [0-9,]+ tokens/s, first token after [0-9.]+ s"), user.lastAnswer().getText());
     }
 
     @Test
     void markdown_becomes_elements_and_the_copy_button_never_covers_the_code() throws Exception {
-        ask("**bold** and [a link](https://example.com/docs)", "", "    int answer = 42;");
-        WebElement answer = completeAnswer();
+        user.ask("**bold** and [a link](https://example.com/docs)", "", "    int answer = 42;");
+        WebElement answer = user.completeAnswer();
 
         assertEquals("bold", answer.findElement(By.tagName("strong")).getText());
         WebElement link = answer.findElement(By.tagName("a"));
@@ -121,9 +123,9 @@ class WebPageTest {
 
     @Test
     void html_in_an_answer_is_shown_as_text_and_runs_nothing() throws Exception {
-        ask("<script>window.attacked = 'script'</script> <img src=x onerror=\"window.attacked = 'img'\">"
+        user.ask("<script>window.attacked = 'script'</script> <img src=x onerror=\"window.attacked = 'img'\">"
                 + " [click](javascript:window.attacked='link')");
-        WebElement answer = completeAnswer();
+        WebElement answer = user.completeAnswer();
 
         assertTrue(answer.getText().contains("<script>window.attacked = 'script'</script>"), answer.getText());
         assertTrue(answer.getText().contains("<img src=x onerror="), answer.getText());
@@ -137,37 +139,37 @@ class WebPageTest {
 
     @Test
     void stop_keeps_the_partial_answer_marked_cut_and_the_next_message_works() throws Exception {
-        ask("Go on and on #mock:tokens=400 #mock:tps=40");
+        user.ask("Go on and on #mock:tokens=400 #mock:tps=40");
         Chromium.waitFor("a few words of the answer", Duration.ofSeconds(20),
-                () -> lastAnswer().getText().length() > 30);
+                () -> user.lastAnswer().getText().length() > 30);
         browser.findElement(By.id("stop")).click();
-        WebElement answer = completeAnswer();
+        WebElement answer = user.completeAnswer();
 
         assertEquals("true", answer.getAttribute("data-cut"));
         assertTrue(answer.getText().contains("[cut] You stopped the answer."), answer.getText());
-        Conversation saved = new ConversationStore(home).load(currentConversation());
+        Conversation saved = new ConversationStore(home).load(user.currentConversation());
         assertTrue(saved.messages().get(1).cut());
         assertTrue(saved.messages().get(1).content().startsWith("The quick brown"));
         assertTrue(saved.messages().get(1).content().length() < 400 * 4, "stopped early");
 
-        ask("And now?");
-        String next = text(completeAnswer());
+        user.ask("And now?");
+        String next = PageUser.text(user.completeAnswer());
         assertTrue(next.startsWith("You said \"And now?\". This is message 2"), next);
     }
 
     @Test
     void a_reload_keeps_the_conversation_and_the_sidebar_opens_another() throws Exception {
-        ask("My first conversation");
-        completeAnswer();
-        String first = currentConversation();
+        user.ask("My first conversation");
+        user.completeAnswer();
+        String first = user.currentConversation();
         browser.findElement(By.id("new-chat")).click();
-        ask("My second conversation");
-        completeAnswer();
+        user.ask("My second conversation");
+        user.completeAnswer();
 
         browser.navigate().refresh();
         Chromium.waitFor("the conversation after the reload", Duration.ofSeconds(10),
                 () -> browser.findElements(By.cssSelector(".message.assistant .bubble")).size() == 1);
-        assertTrue(text(lastAnswer()).startsWith("You said \"My second conversation\"."), text(lastAnswer()));
+        assertTrue(PageUser.text(user.lastAnswer()).startsWith("You said \"My second conversation\"."), PageUser.text(user.lastAnswer()));
 
         WebElement inSidebar = Chromium.waitFor("the first conversation in the sidebar", Duration.ofSeconds(10),
                 () -> browser.findElements(By.cssSelector("#conversations button.open[data-id='" + first + "']"))
@@ -175,15 +177,15 @@ class WebPageTest {
         assertEquals("My first conversation", inSidebar.getText());
         inSidebar.click();
         Chromium.waitFor("the first conversation", Duration.ofSeconds(10),
-                () -> text(lastAnswer()).startsWith("You said \"My first conversation\"."));
-        assertEquals(first, currentConversation());
+                () -> PageUser.text(user.lastAnswer()).startsWith("You said \"My first conversation\"."));
+        assertEquals(first, user.currentConversation());
     }
 
     @Test
     void the_terminal_chat_continues_a_conversation_started_in_the_page_and_back() throws Exception {
-        ask("Started in the page");
-        completeAnswer();
-        String id = currentConversation();
+        user.ask("Started in the page");
+        user.completeAnswer();
+        String id = user.currentConversation();
 
         ChatCommand.Result terminal = ChatCommand.run(Map.of("GROQ_BASE_URL", groq.baseUrl(),
                 "BNAGPT_HOME", home.toString()), "", "-q", "-c", "Continued in the terminal");
@@ -194,9 +196,9 @@ class WebPageTest {
         browser.navigate().refresh();
         Chromium.waitFor("the terminal's turn in the page", Duration.ofSeconds(10),
                 () -> browser.findElements(By.cssSelector(".message.assistant .bubble")).size() == 2);
-        assertEquals(id, currentConversation(), "-c continued the page's conversation, not a new one");
-        ask("Back in the page");
-        String back = text(completeAnswer());
+        assertEquals(id, user.currentConversation(), "-c continued the page's conversation, not a new one");
+        user.ask("Back in the page");
+        String back = PageUser.text(user.completeAnswer());
         assertTrue(back.startsWith("You said \"Back in the page\". This is message 3"), back);
     }
 
@@ -206,7 +208,7 @@ class WebPageTest {
                 const select = document.getElementById('model');
                 select.append(new Option('llama3-70b-8192', 'llama3-70b-8192'));
                 select.value = 'llama3-70b-8192';""");
-        ask("Hello, old friend");
+        user.ask("Hello, old friend");
 
         WebElement error = Chromium.waitFor("the error", Duration.ofSeconds(10),
                 () -> browser.findElements(By.cssSelector(".message.assistant .error")).stream().findFirst().orElse(null));
@@ -214,8 +216,8 @@ class WebPageTest {
         assertTrue(browser.findElement(By.id("send")).isDisplayed(), "ready for the next message");
 
         browser.executeScript("document.getElementById('model').value = arguments[0]", Clients.MODEL);
-        ask("Hello again");
-        String next = text(completeAnswer());
+        user.ask("Hello again");
+        String next = PageUser.text(user.completeAnswer());
         assertTrue(next.startsWith("You said \"Hello again\"."), next);
     }
 
@@ -223,11 +225,11 @@ class WebPageTest {
     void a_stopped_server_is_said_in_the_page_and_the_message_is_not_lost() throws Exception {
         WebServer doomed = DevsPage.start(groq.baseUrl(), scratch);
         try {
-            open(browser, doomed);
+            user.open(doomed);
         } finally {
             doomed.close();
         }
-        ask("Anyone there?");
+        user.ask("Anyone there?");
 
         WebElement error = Chromium.waitFor("the error", Duration.ofSeconds(10),
                 () -> browser.findElements(By.cssSelector(".message.assistant .error")).stream().findFirst().orElse(null));
@@ -243,10 +245,10 @@ class WebPageTest {
         Chromium.waitFor("the Simple Chatbot page", Duration.ofSeconds(10),
                 () -> browser.findElement(By.id("title")).getText().equals("Simple Chatbot"));
         assertFalse(browser.findElement(By.id("history")).isDisplayed(), "it keeps no conversations");
-        ask("My name is Ada");
-        completeAnswer();
-        ask("What is my name?");
-        String second = text(completeAnswer());
+        user.ask("My name is Ada");
+        user.completeAnswer();
+        user.ask("What is my name?");
+        String second = PageUser.text(user.completeAnswer());
         assertTrue(second.startsWith("You said \"What is my name?\". This is the first message"), second);
         assertEquals(2, browser.findElements(By.cssSelector(".message.user")).size(), "the page shows the whole chat");
 
@@ -272,9 +274,9 @@ class WebPageTest {
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(launchFile)), "the file that opens the page is yours alone");
             browser.get(launchFile.toUri().toString()); // what the browser is started with: no secret in it
-            waitForThePage(browser);
-            ask("Asked through ./jbang web");
-            assertTrue(text(completeAnswer()).startsWith("You said \"Asked through ./jbang web\"."));
+            user.waitForThePage();
+            user.ask("Asked through ./jbang web");
+            assertTrue(PageUser.text(user.completeAnswer()).startsWith("You said \"Asked through ./jbang web\"."));
         } finally {
             web.destroy(); // SIGTERM, as Ctrl-C: the server stops and says so
             web.waitFor(10, TimeUnit.SECONDS);
@@ -294,65 +296,16 @@ class WebPageTest {
         assumeTrue(file != null, "set BNAGPT_SCREENSHOT=docs/page.png to save the README's picture");
         try (LocalGroq slow = LocalGroq.start(new LocalGroq.Options(0, 12, null, true));
              WebServer own = DevsPage.start(slow.baseUrl(), scratch)) {
-            open(browser, own);
-            ask("Why is the sky blue?");
-            completeAnswer();
+            user.open(own);
+            user.ask("Why is the sky blue?");
+            user.completeAnswer();
             browser.findElement(By.id("new-chat")).click();
-            ask("How do I print **hello** in Java? Like this:", "", "    System.out.println(\"Hello, bnaGPT!\");");
-            completeAnswer();
-            ask("Now explain streaming to me like I am five, in a few short paragraphs, with an example.");
-            Chromium.waitFor("half of the answer", Duration.ofSeconds(30), () -> lastAnswer().getText().length() > 100);
+            user.ask("How do I print **hello** in Java? Like this:", "", "    System.out.println(\"Hello, bnaGPT!\");");
+            user.completeAnswer();
+            user.ask("Now explain streaming to me like I am five, in a few short paragraphs, with an example.");
+            Chromium.waitFor("half of the answer", Duration.ofSeconds(30), () -> user.lastAnswer().getText().length() > 100);
             Files.write(Repo.root().resolve(file), browser.getScreenshotAs(OutputType.BYTES));
-            completeAnswer();
+            user.completeAnswer();
         }
-    }
-
-    // ---- Using the page as a person would --------------------------------------------------
-
-    /** Opens SERVER's page through a printed address (each works once: a fresh one each time). */
-    static void open(ChromeDriver browser, WebServer server) throws InterruptedException {
-        browser.get(server.address());
-        waitForThePage(browser);
-    }
-
-    static void waitForThePage(ChromeDriver browser) throws InterruptedException {
-        Chromium.waitFor("the page to load its models", Duration.ofSeconds(10),
-                () -> !browser.findElements(By.cssSelector("#model option")).isEmpty());
-    }
-
-    /** Types the lines (Shift+Enter between them), presses Enter, and waits for the answer's bubble. */
-    static void ask(String... lines) throws InterruptedException {
-        int answers = browser.findElements(By.cssSelector(".message.assistant")).size();
-        WebElement prompt = browser.findElement(By.id("prompt"));
-        for (int i = 0; i < lines.length; i++) {
-            if (i > 0) {
-                prompt.sendKeys(Keys.chord(Keys.SHIFT, Keys.ENTER));
-            }
-            prompt.sendKeys(lines[i]);
-        }
-        prompt.sendKeys(Keys.ENTER);
-        Chromium.waitFor("the answer's bubble", Duration.ofSeconds(10),
-                () -> browser.findElements(By.cssSelector(".message.assistant")).size() > answers);
-    }
-
-    static WebElement lastAnswer() {
-        List<WebElement> answers = browser.findElements(By.cssSelector(".message.assistant .bubble"));
-        return answers.isEmpty() ? null : answers.get(answers.size() - 1);
-    }
-
-    static WebElement completeAnswer() throws InterruptedException {
-        return Chromium.waitFor("the answer to be complete", Duration.ofSeconds(20), () -> {
-            WebElement answer = lastAnswer();
-            return answer != null && "true".equals(answer.getAttribute("data-complete")) ? answer : null;
-        });
-    }
-
-    /** The answer itself, without its reasoning, speed line or marks. */
-    static String text(WebElement answer) {
-        return answer.findElement(By.className("body")).getText();
-    }
-
-    static String currentConversation() {
-        return ((String) browser.executeScript("return location.hash")).substring(1);
     }
 }
