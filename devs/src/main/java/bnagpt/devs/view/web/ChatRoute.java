@@ -33,6 +33,8 @@ final class ChatRoute {
     private final ScheduledExecutorService clock;
     /** The stop buttons of the answers under way, by conversation. */
     private final Map<String, Stop> answering = new ConcurrentHashMap<>();
+    /** When the engine last had a whole answer (System.nanoTime()): for measuring the page's speed. */
+    private volatile long lastAnswerEnded;
 
     ChatRoute(ObjectMapper json, Map<String, ChatEngine> engines, ConversationStore store,
             ScheduledExecutorService clock) {
@@ -40,6 +42,10 @@ final class ChatRoute {
         this.engines = Map.copyOf(engines);
         this.store = store;
         this.clock = clock;
+    }
+
+    long lastAnswerEnded() {
+        return lastAnswerEnded;
     }
 
     boolean answering(String conversation) {
@@ -86,6 +92,7 @@ final class ChatRoute {
         ChatEngine.Turn turn;
         try {
             turn = engine.answer(conversation, text, stream, stop);
+            lastAnswerEnded = System.nanoTime();
         } catch (LlmFailure | StoreException e) {
             stream.send(stream.event("error").put("message", e.getMessage())
                     .put("conversation", saved ? conversation.id() : null));

@@ -247,6 +247,11 @@ public final class WebServer implements AutoCloseable {
         return guard.secret();
     }
 
+    /** When the last answer ended on this side (System.nanoTime()): how long the page then takes is the page's. */
+    public long lastAnswerEnded() {
+        return chat.lastAnswerEnded();
+    }
+
     /** Stops every answer (what arrived is saved, marked cut), then the server. */
     @Override
     public void close() {
