@@ -16,7 +16,6 @@
 //SOURCES ../101s/chat.java
 //SOURCES ../101s/simple_chatbot.java
 //SOURCES ../101s/chatbot_with_memory.java
-//SOURCES ../101s/web.java
 //SOURCES ../scripts/LocalGroq.java
 // The devs track (devs/): its whole tree, and the libraries its launcher names.
 //SOURCES ../devs/src/main/java/**/*.java
@@ -32,7 +31,7 @@
 // The page's tests drive Debian's Chromium through its chromedriver: Selenium's Chrome
 // driver alone (no selenium-java bundle, no devtools, no Selenium Manager downloads).
 //DEPS org.seleniumhq.selenium:selenium-chrome-driver:4.52.0
-// chat.java, web.java and LocalGroq.java have a main of their own (JBang also takes their //DEPS
+// chat.java, LocalGroq.java and the devs app have a main of their own (JBang also takes their //DEPS
 // and //JAVA_OPTIONS): name the one that runs the tests.
 //MAIN bnagpt.run
 
