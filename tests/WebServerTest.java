@@ -4,16 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import bnagpt.devs.llm.OpenAiCompatibleLlm;
 import bnagpt.devs.model.Conversation;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.view.web.WebServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -320,6 +326,38 @@ class WebServerTest {
         assertEquals(2, conversation.messages().size());
         assertTrue(conversation.messages().get(1).cut(), "marked as cut");
         assertFalse(conversation.messages().get(1).content().isEmpty(), "what arrived is kept");
+    }
+
+    @Test
+    void serving_every_address_answers_to_this_machines_own_addresses() throws Exception {
+        InetAddress own = null;
+        for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            for (InetAddress address : Collections.list(network.getInetAddresses())) {
+                if (address instanceof Inet4Address && !address.isLoopbackAddress()) {
+                    own = address;
+                }
+            }
+        }
+        assumeTrue(own != null, "this machine has no address but its loopback");
+        try (WebServer everywhere = DevsPage.start(new OpenAiCompatibleLlm(groq.baseUrl(), Clients.KEY, Clients.MODEL),
+                Files.createTempDirectory(home, "everywhere"), "0.0.0.0")) {
+            assertEquals("http://127.0.0.1:" + everywhere.port(), everywhere.origin());
+            String url = "http://" + own.getHostAddress() + ":" + everywhere.port() + "/";
+            try (Response page = call(new Request.Builder().url(url))) {
+                assertEquals(200, page.code(), url);
+            }
+        }
+    }
+
+    @Test
+    void another_loopback_address_is_the_one_printed_and_served() throws Exception {
+        try (WebServer other = DevsPage.start(new OpenAiCompatibleLlm(groq.baseUrl(), Clients.KEY, Clients.MODEL),
+                Files.createTempDirectory(home, "other"), "127.0.0.2")) {
+            assertTrue(other.address().startsWith("http://127.0.0.2:" + other.port() + "/login?code="), other.address());
+            try (Response page = call(new Request.Builder().url(other.origin() + "/"))) {
+                assertEquals(200, page.code());
+            }
+        }
     }
 
     @Test

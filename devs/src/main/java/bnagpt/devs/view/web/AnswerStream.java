@@ -37,6 +37,7 @@ final class AnswerStream implements Llm.Listener, AutoCloseable {
     private long lastRender = System.nanoTime();
     private boolean rendered = true;
     private boolean pageGone;
+    private boolean ended;
 
     AnswerStream(ObjectMapper json, OutputStream out, Stop stop, boolean jsonMode, ScheduledExecutorService clock) {
         this.json = json;
@@ -74,15 +75,20 @@ final class AnswerStream implements Llm.Listener, AutoCloseable {
         write(event.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The answer so far as HTML. */
-    synchronized String html() {
-        return Markdown.render(content.toString(), jsonMode);
+    /** Sends the last event ("done" or "error"): nothing follows it, not even a tick already under way. */
+    synchronized void end(ObjectNode event) {
+        ended = true;
+        ticking.cancel(false);
+        send(event);
     }
 
     private synchronized void tick() {
+        if (ended) {
+            return;
+        }
         flush();
         if (!rendered && System.nanoTime() - lastRender >= TimeUnit.MILLISECONDS.toNanos(RENDER_MS)) {
-            write(event("html").put("html", html()).toString().getBytes(StandardCharsets.UTF_8));
+            write(event("html").put("html", Markdown.render(content.toString(), jsonMode)).toString().getBytes(StandardCharsets.UTF_8));
             lastRender = System.nanoTime();
             rendered = true;
         }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,17 +32,19 @@ final class ChatRoute {
     private final Map<String, ChatEngine> engines;
     private final ConversationStore store;
     private final ScheduledExecutorService clock;
+    private final PrintStream log;
     /** The stop buttons of the answers under way, by conversation. */
     private final Map<String, Stop> answering = new ConcurrentHashMap<>();
     /** When the engine last had a whole answer (System.nanoTime()): for measuring the page's speed. */
     private volatile long lastAnswerEnded;
 
     ChatRoute(ObjectMapper json, Map<String, ChatEngine> engines, ConversationStore store,
-            ScheduledExecutorService clock) {
+            ScheduledExecutorService clock, PrintStream log) {
         this.json = json;
         this.engines = Map.copyOf(engines);
         this.store = store;
         this.clock = clock;
+        this.log = log;
     }
 
     long lastAnswerEnded() {
@@ -94,8 +97,13 @@ final class ChatRoute {
             turn = engine.answer(conversation, text, stream, stop);
             lastAnswerEnded = System.nanoTime();
         } catch (LlmFailure | StoreException e) {
-            stream.send(stream.event("error").put("message", e.getMessage())
+            stream.end(stream.event("error").put("message", e.getMessage())
                     .put("conversation", saved ? conversation.id() : null));
+            return;
+        } catch (RuntimeException e) { // a bug: the answer has begun, so it is said in it, and logged
+            log.println("Unexpected failure while answering: " + e);
+            stream.end(stream.event("error").put("message", "Something went wrong in the page's server: "
+                    + e.getClass().getSimpleName() + ". See its terminal."));
             return;
         }
         ObjectNode done = stream.event("done")
@@ -115,7 +123,7 @@ final class ChatRoute {
         if (reply.timeToFirstToken() != null) {
             done.put("firstToken", reply.timeToFirstToken().toMillis() / 1000.0);
         }
-        stream.send(done);
+        stream.end(done);
     }
 
     /** The sidebar's choices: model, instructions, JSON mode. */

@@ -56,7 +56,7 @@ public final class WebServer implements AutoCloseable {
             PrintStream log) {
         this.llm = llm;
         this.files = new PageFiles(pageFolder);
-        this.chat = new ChatRoute(json, engines, store, clock);
+        this.chat = new ChatRoute(json, engines, store, clock, log);
         this.conversations = new ConversationRoutes(json, store, chat::answering);
         this.models = new ModelList(llm, Executors.newCachedThreadPool(daemon("bnagpt-models")), Duration.ofSeconds(3),
                 Duration.ofMinutes(1), Duration.ofSeconds(30));
