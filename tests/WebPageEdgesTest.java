@@ -78,9 +78,24 @@ class WebPageEdgesTest {
     }
 
     @Test
+    void a_spent_address_opens_the_page_in_a_browser_that_has_the_secret() throws Exception {
+        String spent = server.address();
+        browser().get(spent);
+        user.waitForThePage();
+        browser().get(spent);
+        user.waitForThePage();
+        assertEquals(server.origin() + "/", browser().getCurrentUrl());
+        user.ask("Still here");
+        assertTrue(PageUser.text(user.completeAnswer()).startsWith("You said \"Still here\"."));
+    }
+
+    @Test
     void a_page_opened_without_its_secret_says_where_to_find_the_address_and_nothing_else() throws Exception {
+        String spent = server.address();
+        browser().get(spent);
+        user.waitForThePage();
         browser().executeScript("localStorage.clear()");
-        browser().get(server.origin() + "/");
+        browser().get(spent);
 
         WebElement sentence = Chromium.waitFor("the sentence", Duration.ofSeconds(10),
                 () -> browser().findElement(By.id("locked")).isDisplayed() ? browser().findElement(By.id("locked")) : null);

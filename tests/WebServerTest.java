@@ -12,15 +12,19 @@ import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.view.web.WebServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import okhttp3.FormBody;
@@ -357,6 +361,19 @@ class WebServerTest {
             try (Response page = call(new Request.Builder().url(other.origin() + "/"))) {
                 assertEquals(200, page.code());
             }
+        }
+    }
+
+    @Test
+    void a_taken_port_is_said_and_the_next_free_one_used() throws Exception {
+        OpenAiCompatibleLlm llm = new OpenAiCompatibleLlm(groq.baseUrl(), Clients.KEY, Clients.MODEL);
+        ConversationStore store = new ConversationStore(Files.createTempDirectory(home, "ports"));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (WebServer next = WebServer.start(llm, store, Map.of(), "127.0.0.1", server.port(), DevsPage.files(),
+                new PrintStream(log, true, StandardCharsets.UTF_8))) {
+            assertTrue(next.port() > server.port() && next.port() <= server.port() + 20, String.valueOf(next.port()));
+            assertEquals("Port " + server.port() + " is taken; using " + next.port() + " instead.",
+                    log.toString(StandardCharsets.UTF_8).strip());
         }
     }
 

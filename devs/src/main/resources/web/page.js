@@ -44,7 +44,10 @@ function element(tag, className, text) {
 /** The page that the private file or a printed address opened holds the secret once: keep it, and go on without it. */
 function takeSecret() {
   const given = document.querySelector('meta[name="bnagpt-secret"]');
-  if (!given) return false;
+  if (!given) {
+    if (location.pathname === "/login") history.replaceState(null, "", "/"); // a spent address: nothing to keep
+    return false;
+  }
   localStorage.setItem(SECRET_KEY, given.content);
   location.replace("/"); // the /login entry leaves the history; nothing secret was in it anyway
   return true;

@@ -68,13 +68,15 @@ final class ChatRoute {
             throw new Refusal(400, "There is no page \"" + page + "\": choose Simple Chatbot or Chatbot With Memory.");
         }
         String id = body.path("conversation").asText("");
+        if (answering.containsKey(id)) { // before loading it: its first question may not be saved yet
+            throw busy();
+        }
         // The simple page keeps nothing: each question is a conversation of its own, never saved.
         Conversation conversation = id.isEmpty() || !page.equals("memory") ? new Conversation() : store.load(id);
         String busyId = conversation.id(); // a save may move the conversation to a new id
         Stop stop = new Stop();
         if (answering.putIfAbsent(busyId, stop) != null) {
-            throw new Refusal(409, "This conversation is still answering (maybe in another tab): wait for the "
-                    + "answer, or stop it, then send your message again.");
+            throw busy();
         }
         try {
             applySettings(conversation, body);
@@ -88,6 +90,11 @@ final class ChatRoute {
         } finally {
             answering.remove(busyId);
         }
+    }
+
+    private static Refusal busy() {
+        return new Refusal(409, "This conversation is still answering (maybe in another tab): wait for the "
+                + "answer, or stop it, then send your message again.");
     }
 
     private void turn(ChatEngine engine, Conversation conversation, String text, Stop stop, AnswerStream stream,

@@ -20,11 +20,13 @@ public final class HostNames {
     private final Set<String> names;
     private final String shownHost;
     private final int port;
+    private final boolean loopbackOnly;
 
-    private HostNames(Set<String> names, String shownHost, int port) {
+    private HostNames(Set<String> names, String shownHost, int port, boolean loopbackOnly) {
         this.names = Set.copyOf(names);
         this.shownHost = shownHost;
         this.port = port;
+        this.loopbackOnly = loopbackOnly;
     }
 
     /**
@@ -50,12 +52,17 @@ public final class HostNames {
                 names.add(shown);
             }
         }
-        return new HostNames(names, shown, port);
+        return new HostNames(names, shown, port, bound.isLoopbackAddress());
     }
 
     /** The address of the page, as the browser writes it (no ":80", which browsers leave out). */
     public String origin() {
         return "http://" + shownHost + (port == 80 ? "" : ":" + port);
+    }
+
+    /** Whether the server listens on a loopback address, where only this machine reaches it. */
+    public boolean loopbackOnly() {
+        return loopbackOnly;
     }
 
     /** Whether a request's Host header names this server: one of its names, and its port. */

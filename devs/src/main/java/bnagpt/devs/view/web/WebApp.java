@@ -35,7 +35,7 @@ public final class WebApp {
             System.err.println(e.getMessage());
             return 2;
         }
-        if (!options.host().equals("127.0.0.1")) {
+        if (!server.loopbackOnly()) {
             System.err.println("Serving on " + options.host() + ": anyone who can reach this address and opens a "
                     + "printed address can spend your key. Leave out --host to serve this machine only.");
         }

@@ -9,8 +9,8 @@ record WebOptions(String host, int port, boolean openBrowser, boolean help) {
             Chatbot With Memory), served on this machine.
 
             Usage:
-              ./jbang devs [--port N] [--no-browser] [--host ADDRESS]
-              ./jbang devs ask "question"     one answer on stdout, for scripts
+              ./jbang web [--port N] [--no-browser] [--host ADDRESS]
+              ./jbang devs ask "question"    one answer on stdout, for scripts
 
             Options:
                   --port N        listen on port N (default %d; if it is taken, the next free one)

@@ -173,13 +173,18 @@ public final class WebServer implements AutoCloseable {
         ctx.contentType(PageFiles.TYPES.get(name)).result(bytes);
     }
 
-    /** The private file's form, or a printed address's code: the page, with the secret for its script. */
+    /**
+     * The private file's form, or a printed address's code: the page, with the secret for its
+     * script. A spent or wrong one gets the page without it, which works in a browser that
+     * already has the secret, and says where to find an address in one that has not.
+     */
     private void login(Context ctx, boolean allowed) {
+        ctx.contentType(PageFiles.TYPES.get("index.html"));
         if (!allowed) {
-            throw Refusal.needsSecret("This address has been used already, or is not this run's: each address "
-                    + "./jbang web prints works once. Open the newest one it printed, or start it again.");
+            ctx.status(403).result(files.read("index.html"));
+            return;
         }
-        ctx.contentType(PageFiles.TYPES.get("index.html")).result(files.pageWithSecret(guard.secret()));
+        ctx.result(files.pageWithSecret(guard.secret()));
         log.println("A browser has opened the page. For another browser, open " + address());
     }
 
@@ -240,6 +245,11 @@ public final class WebServer implements AutoCloseable {
     /** An address that opens the page in one browser: it works once (its code is then spent). */
     public String address() {
         return origin() + "/login?code=" + guard.newCode();
+    }
+
+    /** Whether only this machine can reach the server (it listens on a loopback address). */
+    public boolean loopbackOnly() {
+        return guard.hosts().loopbackOnly();
     }
 
     /** This run's secret, for the private file that opens the page, and for tests. */
