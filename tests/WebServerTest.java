@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.OpenAiCompatibleLlm;
+import bnagpt.devs.llm.Stop;
 import bnagpt.devs.model.Conversation;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.view.web.WebServer;
@@ -26,6 +28,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import okhttp3.FormBody;
 import okhttp3.MediaType;
@@ -374,6 +377,55 @@ class WebServerTest {
             assertTrue(next.port() > server.port() && next.port() <= server.port() + 20, String.valueOf(next.port()));
             assertEquals("Port " + server.port() + " is taken; using " + next.port() + " instead.",
                     log.toString(StandardCharsets.UTF_8).strip());
+        }
+    }
+
+    @Test
+    void a_models_list_that_never_answers_holds_up_no_page() throws Exception {
+        Llm real = new OpenAiCompatibleLlm(groq.baseUrl(), Clients.KEY, Clients.MODEL);
+        CountDownLatch never = new CountDownLatch(1);
+        Llm hanging = new Llm() {
+            @Override
+            public Reply stream(Request request, Listener listener, Stop stop) {
+                return real.stream(request, listener, stop);
+            }
+
+            @Override
+            public List<ModelInfo> models() {
+                try {
+                    never.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return List.of();
+            }
+
+            @Override
+            public String defaultModel() {
+                return real.defaultModel();
+            }
+        };
+        try (WebServer slow = DevsPage.start(hanging, Files.createTempDirectory(home, "hanging"), "127.0.0.1")) {
+            long start = System.nanoTime();
+            try (Response state = http.newCall(new Request.Builder().url(slow.origin() + "/api/state")
+                    .header("X-Bnagpt-Secret", slow.secret()).build()).execute()) {
+                assertEquals(Clients.MODEL, JSON.readTree(state.body().string()).path("model").asText());
+            }
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(1).toNanos(), "the page draws at once");
+            for (int load = 0; load < 2; load++) {
+                start = System.nanoTime();
+                try (Response models = http.newCall(new Request.Builder().url(slow.origin() + "/api/models")
+                        .header("X-Bnagpt-Secret", slow.secret()).build()).execute()) {
+                    JsonNode offer = JSON.readTree(models.body().string());
+                    assertEquals(Clients.MODEL, offer.path("models").get(0).asText());
+                    assertTrue(offer.path("problem").asText().contains("did not list its models within 3 s"),
+                            offer.toString());
+                }
+                long seconds = (System.nanoTime() - start) / 1_000_000_000;
+                assertTrue(load == 0 ? seconds < 5 : seconds < 1, "load " + load + " waited " + seconds + " s");
+            }
+        } finally {
+            never.countDown();
         }
     }
 

@@ -22,6 +22,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -47,6 +48,7 @@ public final class WebServer implements AutoCloseable {
     private final ConversationRoutes conversations;
     private final ModelList models;
     private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(2, daemon("bnagpt-page-clock"));
+    private final ExecutorService modelRequests = Executors.newCachedThreadPool(daemon("bnagpt-models"));
     private final PrintStream log;
     private Javalin app;
     /** Set once the port is known; until then every request is refused. */
@@ -58,7 +60,7 @@ public final class WebServer implements AutoCloseable {
         this.files = new PageFiles(pageFolder);
         this.chat = new ChatRoute(json, engines, store, clock, log);
         this.conversations = new ConversationRoutes(json, store, chat::answering);
-        this.models = new ModelList(llm, Executors.newCachedThreadPool(daemon("bnagpt-models")), Duration.ofSeconds(3),
+        this.models = new ModelList(llm, modelRequests, Duration.ofSeconds(3),
                 Duration.ofMinutes(1), Duration.ofSeconds(30));
         this.log = log;
     }
@@ -268,6 +270,7 @@ public final class WebServer implements AutoCloseable {
         chat.stopAll();
         app.stop();
         clock.shutdownNow();
+        modelRequests.shutdownNow();
     }
 
     /** The server cannot start; the message says why and what to do. */
