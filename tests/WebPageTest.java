@@ -171,11 +171,12 @@ class WebPageTest {
                 () -> browser.findElements(By.cssSelector(".message.assistant .bubble")).size() == 1);
         assertTrue(PageUser.text(user.lastAnswer()).startsWith("You said \"My second conversation\"."), PageUser.text(user.lastAnswer()));
 
-        WebElement inSidebar = Chromium.waitFor("the first conversation in the sidebar", Duration.ofSeconds(10),
-                () -> browser.findElements(By.cssSelector("#conversations button.open[data-id='" + first + "']"))
-                        .stream().findFirst().orElse(null));
-        assertEquals("My first conversation", inSidebar.getText());
-        inSidebar.click();
+        // Read and clicked in the page itself: the list is drawn again as the page loads.
+        String inSidebar = "document.querySelector(\"#conversations button.open[data-id='" + first + "']\")";
+        String title = Chromium.waitFor("the first conversation in the sidebar", Duration.ofSeconds(10),
+                () -> (String) browser.executeScript("const b = " + inSidebar + "; return b && b.textContent;"));
+        assertEquals("My first conversation", title);
+        browser.executeScript(inSidebar + ".click()");
         Chromium.waitFor("the first conversation", Duration.ofSeconds(10),
                 () -> PageUser.text(user.lastAnswer()).startsWith("You said \"My first conversation\"."));
         assertEquals(first, user.currentConversation());

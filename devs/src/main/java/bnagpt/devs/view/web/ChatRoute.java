@@ -117,12 +117,15 @@ final class ChatRoute {
                 .put("html", Markdown.render(turn.answer().content(), conversation.json())).put("cut", turn.answer().cut())
                 .put("conversation", saved ? conversation.id() : null);
         Llm.Reply reply = turn.reply();
-        String interruption = reply.interruption();
         if (turn.answer().cut()) {
-            done.put("interruption", interruption != null ? interruption : turn.notice());
+            // Stop's own sentence when it was pressed: cancelling the stream may also break the
+            // connection, and "could not reach" would then tell the user what they did not do.
+            done.put("interruption", stop.stopped() ? stop.reason()
+                    : reply.interruption() != null ? reply.interruption() : turn.notice());
         }
-        if (turn.notice() != null && !turn.notice().equals(done.path("interruption").asText(null))) {
-            done.put("notice", turn.notice());
+        if (turn.notice() != null && !turn.notice().equals(reply.interruption())
+                && !turn.notice().equals(done.path("interruption").asText(null))) {
+            done.put("notice", turn.notice()); // another program saved this conversation meanwhile, say
         }
         if (reply.usage() != null && reply.usage().completionTokens() > 0) {
             done.put("tokens", reply.usage().completionTokens()).put("tokensPerSecond", reply.usage().tokensPerSecond());
