@@ -27,6 +27,9 @@
 //FILES web/index.html=src/main/resources/web/index.html
 //FILES web/page.css=src/main/resources/web/page.css
 //FILES web/page.js=src/main/resources/web/page.js
+//FILES web/common.js=src/main/resources/web/common.js
+//FILES web/messages.js=src/main/resources/web/messages.js
+//FILES web/sidebar.js=src/main/resources/web/sidebar.js
 //FILES web/logo.svg=src/main/resources/web/logo.svg
 //FILES web/user.svg=src/main/resources/web/user.svg
 //MAIN bnagpt.devs.App

@@ -20,6 +20,9 @@ final class PageFiles {
             "index.html", "text/html; charset=utf-8",
             "page.css", "text/css; charset=utf-8",
             "page.js", "text/javascript; charset=utf-8",
+            "common.js", "text/javascript; charset=utf-8",
+            "messages.js", "text/javascript; charset=utf-8",
+            "sidebar.js", "text/javascript; charset=utf-8",
             "logo.svg", "image/svg+xml",
             "user.svg", "image/svg+xml");
 
