@@ -1,8 +1,6 @@
 // bnaGPT's page: what every part of it shares. The page's state, this run's secret and
 // the API. The secret is kept in this origin's storage (pages of other ports cannot read it)
 // and sent in a header, never in a cookie or an address.
-"use strict";
-
 const SECRET_KEY = "bnagpt-secret";
 const SECRET_HEADER = "X-Bnagpt-Secret";
 export const SERVER_GONE = "The page's server does not answer: it was stopped, or the connection broke. "

@@ -1,7 +1,5 @@
 // bnaGPT's page: the chat's bubbles. Server-rendered (escaped) Markdown goes in as HTML;
 // everything else (your words, the reasoning, the answer while it streams) as text.
-"use strict";
-
 import { $, element } from "./common.js";
 
 function addMessage(role) {

@@ -8,8 +8,6 @@
 // HTML the model wrote. Everything else the page shows (your words, the reasoning, the
 // answer while it streams, titles) is set as text, never as HTML. The page's parts:
 // common.js (state, secret, API), messages.js (bubbles), sidebar.js (conversations, models).
-"use strict";
-
 import { $, PAGES, SERVER_GONE, api, element, hasSecret, lock, page, takeSecret } from "./common.js";
 import { assistantBubble, follow, followAnswer, markCut, scrollDown, setHtml, showError, showUser, trackFollowing }
   from "./messages.js";

@@ -1,8 +1,6 @@
 // bnaGPT's page: the sidebar. The model picker, and on the Chatbot With Memory page the
 // saved conversations, grouped by date, with a search box, rename and delete. On a phone it
 // slides over the chat.
-"use strict";
-
 import { $, PAGES, api, element, page } from "./common.js";
 import { assistantBubble, markCut, scrollDown, setHtml, showError, showUser } from "./messages.js";
 
