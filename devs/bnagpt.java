@@ -29,7 +29,15 @@
 //DEPS org.commonmark:commonmark:0.32.0
 // LangChain4j and Jetty log through slf4j; the app's own output is its sentences.
 //DEPS org.slf4j:slf4j-nop:2.0.17
+// The page's files travel in the jar, so the page works from any folder.
 //FILES web/index.html=src/main/resources/web/index.html
+//FILES web/page.css=src/main/resources/web/page.css
+//FILES web/page.js=src/main/resources/web/page.js
+//FILES web/common.js=src/main/resources/web/common.js
+//FILES web/messages.js=src/main/resources/web/messages.js
+//FILES web/sidebar.js=src/main/resources/web/sidebar.js
+//FILES web/logo.svg=src/main/resources/web/logo.svg
+//FILES web/user.svg=src/main/resources/web/user.svg
 //MAIN bnagpt.devs.App
 
 /** Nothing here: JBang starts bnagpt.devs.App (//MAIN above). */

@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import bnagpt.chat.Conversation;
-import bnagpt.chat.ConversationStore;
-import bnagpt.web.WebServer;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import bnagpt.devs.model.Conversation;
+import bnagpt.devs.model.ConversationStore;
+import bnagpt.devs.view.web.WebServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,10 +31,11 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
- * The page in a real browser: headless Chromium, driven by Selenium, talking to the page's
- * server (web.java, started in this JVM) which talks to the local Groq server. LocalGroq's
+ * The page in a real browser: headless Chromium, driven by Selenium, talking to the devs
+ * app's page server (started in this JVM) which talks to the local Groq server. LocalGroq's
  * answers repeat what you said: You said "<message>". This is ... So a message with
- * Markdown or HTML in it comes back in the answer, as a model's text would.
+ * Markdown or HTML in it comes back in the answer, as a model's text would. The page's
+ * rough edges of issue 14 (case 9) and its sidebar (case 10) are in WebPageEdgesTest.
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class WebPageTest {
@@ -53,18 +52,15 @@ class WebPageTest {
 
     private static WebServer server;
     private static ChromeDriver browser;
+    private static PageUser user;
 
     @BeforeAll
     static void start() throws Exception {
         assumeTrue(Chromium.installed(), "Chromium or chromedriver is not installed: the page's browser tests need "
                 + "them (apt-get install chromium chromium-driver)");
-        server = startServer();
+        server = DevsPage.start(groq.baseUrl(), home);
         browser = Chromium.start(profile, 1200, 800);
-    }
-
-    static WebServer startServer() {
-        return WebServer.start(Clients.of(groq.baseUrl(), Clients.KEY, Clients.MODEL, Clients.QUICK_RETRIES), home,
-                "127.0.0.1", 0, Repo.file("101s/web"), new PrintStream(OutputStream.nullOutputStream()));
+        user = new PageUser(browser);
     }
 
     @AfterAll
@@ -79,12 +75,12 @@ class WebPageTest {
 
     @BeforeEach
     void openANewChat() throws Exception {
-        open(server);
+        user.open(server);
     }
 
     @Test
     void the_answer_streams_into_its_bubble_growing_before_it_is_complete() throws Exception {
-        ask("Tell me a story #mock:tokens=60 #mock:tps=40");
+        user.ask("Tell me a story #mock:tokens=60 #mock:tps=40");
 
         List<Long> lengths = new ArrayList<>();
         Chromium.waitFor("the answer to be complete", Duration.ofSeconds(20), () -> {
@@ -103,33 +99,37 @@ class WebPageTest {
         });
 
         assertTrue(lengths.size() >= 3, "lengths seen before the end: " + lengths);
-        assertTrue(lastAnswer().getText().startsWith("The quick brown fox jumps over the lazy dog."));
-        assertTrue(lastAnswer().findElement(By.className("stats")).getText().matches(
-                "60 tokens at [0-9,]+ tokens/s, first token after [0-9.]+ s"), lastAnswer().getText());
+        assertTrue(user.lastAnswer().getText().startsWith("The quick brown fox jumps over the lazy dog."));
+        assertTrue(user.lastAnswer().findElement(By.className("stats")).getText().matches(
+                "60 tokens at [0-9,]+ tokens/s, first token after [0-9.]+ s"), user.lastAnswer().getText());
     }
 
     @Test
-    void markdown_becomes_elements() throws Exception {
-        ask("**bold** and [a link](https://example.com/docs)", "", "    int answer = 42;");
-        WebElement answer = completeAnswer();
+    void markdown_becomes_elements_and_the_copy_button_never_covers_the_code() throws Exception {
+        user.ask("**bold** and [a link](https://example.com/docs)", "", "    int answer = 42;");
+        WebElement answer = user.completeAnswer();
 
         assertEquals("bold", answer.findElement(By.tagName("strong")).getText());
         WebElement link = answer.findElement(By.tagName("a"));
         assertEquals("https://example.com/docs", link.getAttribute("href"));
         assertEquals("noopener noreferrer nofollow", link.getAttribute("rel"));
         assertTrue(answer.findElement(By.cssSelector("pre code")).getText().contains("int answer = 42;"));
-        assertEquals("Copy", answer.findElement(By.cssSelector("pre button.copy")).getText());
+        WebElement copy = answer.findElement(By.cssSelector(".code button.copy"));
+        assertEquals("Copy", copy.getText());
+        WebElement code = answer.findElement(By.cssSelector(".code pre"));
+        assertTrue(copy.getRect().getY() + copy.getRect().getHeight() <= code.getRect().getY(),
+                "the button sits above the code: " + copy.getRect() + " / " + code.getRect());
     }
 
     @Test
     void html_in_an_answer_is_shown_as_text_and_runs_nothing() throws Exception {
-        ask("<script>window.attacked = 'script'</script> <img src=x onerror=\"window.attacked = 'img'\">"
+        user.ask("<script>window.attacked = 'script'</script> <img src=x onerror=\"window.attacked = 'img'\">"
                 + " [click](javascript:window.attacked='link')");
-        WebElement answer = completeAnswer();
+        WebElement answer = user.completeAnswer();
 
         assertTrue(answer.getText().contains("<script>window.attacked = 'script'</script>"), answer.getText());
         assertTrue(answer.getText().contains("<img src=x onerror="), answer.getText());
-        assertTrue(answer.findElements(By.tagName("img")).isEmpty());
+        assertTrue(answer.findElements(By.cssSelector(".body img")).isEmpty());
         assertTrue(answer.findElements(By.tagName("script")).isEmpty());
         assertFalse(answer.findElement(By.tagName("a")).getAttribute("href").startsWith("javascript:"));
         answer.findElement(By.tagName("a")).click(); // a javascript: link would run here
@@ -139,53 +139,54 @@ class WebPageTest {
 
     @Test
     void stop_keeps_the_partial_answer_marked_cut_and_the_next_message_works() throws Exception {
-        ask("Go on and on #mock:tokens=400 #mock:tps=40");
+        user.ask("Go on and on #mock:tokens=400 #mock:tps=40");
         Chromium.waitFor("a few words of the answer", Duration.ofSeconds(20),
-                () -> lastAnswer().getText().length() > 30);
+                () -> user.lastAnswer().getText().length() > 30);
         browser.findElement(By.id("stop")).click();
-        WebElement answer = completeAnswer();
+        WebElement answer = user.completeAnswer();
 
         assertEquals("true", answer.getAttribute("data-cut"));
         assertTrue(answer.getText().contains("[cut] You stopped the answer."), answer.getText());
-        Conversation saved = new ConversationStore(home).load(currentConversation());
+        Conversation saved = new ConversationStore(home).load(user.currentConversation());
         assertTrue(saved.messages().get(1).cut());
         assertTrue(saved.messages().get(1).content().startsWith("The quick brown"));
         assertTrue(saved.messages().get(1).content().length() < 400 * 4, "stopped early");
 
-        ask("And now?");
-        String next = text(completeAnswer());
+        user.ask("And now?");
+        String next = PageUser.text(user.completeAnswer());
         assertTrue(next.startsWith("You said \"And now?\". This is message 2"), next);
     }
 
     @Test
     void a_reload_keeps_the_conversation_and_the_sidebar_opens_another() throws Exception {
-        ask("My first conversation");
-        completeAnswer();
-        String first = currentConversation();
+        user.ask("My first conversation");
+        user.completeAnswer();
+        String first = user.currentConversation();
         browser.findElement(By.id("new-chat")).click();
-        ask("My second conversation");
-        completeAnswer();
+        user.ask("My second conversation");
+        user.completeAnswer();
 
         browser.navigate().refresh();
         Chromium.waitFor("the conversation after the reload", Duration.ofSeconds(10),
                 () -> browser.findElements(By.cssSelector(".message.assistant .bubble")).size() == 1);
-        assertTrue(text(lastAnswer()).startsWith("You said \"My second conversation\"."), text(lastAnswer()));
+        assertTrue(PageUser.text(user.lastAnswer()).startsWith("You said \"My second conversation\"."), PageUser.text(user.lastAnswer()));
 
-        WebElement inSidebar = Chromium.waitFor("the first conversation in the sidebar", Duration.ofSeconds(10),
-                () -> browser.findElements(By.cssSelector("#conversations button[data-id='" + first + "']"))
-                        .stream().findFirst().orElse(null));
-        assertEquals("My first conversation", inSidebar.getText());
-        inSidebar.click();
+        // Read and clicked in the page itself: the list is drawn again as the page loads.
+        String inSidebar = "document.querySelector(\"#conversations button.open[data-id='" + first + "']\")";
+        String title = Chromium.waitFor("the first conversation in the sidebar", Duration.ofSeconds(10),
+                () -> (String) browser.executeScript("const b = " + inSidebar + "; return b && b.textContent;"));
+        assertEquals("My first conversation", title);
+        browser.executeScript(inSidebar + ".click()");
         Chromium.waitFor("the first conversation", Duration.ofSeconds(10),
-                () -> text(lastAnswer()).startsWith("You said \"My first conversation\"."));
-        assertEquals(first, currentConversation());
+                () -> PageUser.text(user.lastAnswer()).startsWith("You said \"My first conversation\"."));
+        assertEquals(first, user.currentConversation());
     }
 
     @Test
     void the_terminal_chat_continues_a_conversation_started_in_the_page_and_back() throws Exception {
-        ask("Started in the page");
-        completeAnswer();
-        String id = currentConversation();
+        user.ask("Started in the page");
+        user.completeAnswer();
+        String id = user.currentConversation();
 
         ChatCommand.Result terminal = ChatCommand.run(Map.of("GROQ_BASE_URL", groq.baseUrl(),
                 "BNAGPT_HOME", home.toString()), "", "-q", "-c", "Continued in the terminal");
@@ -196,41 +197,40 @@ class WebPageTest {
         browser.navigate().refresh();
         Chromium.waitFor("the terminal's turn in the page", Duration.ofSeconds(10),
                 () -> browser.findElements(By.cssSelector(".message.assistant .bubble")).size() == 2);
-        assertEquals(id, currentConversation(), "-c continued the page's conversation, not a new one");
-        ask("Back in the page");
-        String back = text(completeAnswer());
+        assertEquals(id, user.currentConversation(), "-c continued the page's conversation, not a new one");
+        user.ask("Back in the page");
+        String back = PageUser.text(user.completeAnswer());
         assertTrue(back.startsWith("You said \"Back in the page\". This is message 3"), back);
     }
 
     @Test
-    void a_retired_model_gives_the_chats_sentence_in_the_page_and_another_model_then_answers() throws Exception {
+    void a_retired_model_gives_its_sentence_in_the_page_and_another_model_then_answers() throws Exception {
         browser.executeScript("""
                 const select = document.getElementById('model');
                 select.append(new Option('llama3-70b-8192', 'llama3-70b-8192'));
                 select.value = 'llama3-70b-8192';""");
-        ask("Hello, old friend");
+        user.ask("Hello, old friend");
 
         WebElement error = Chromium.waitFor("the error", Duration.ofSeconds(10),
                 () -> browser.findElements(By.cssSelector(".message.assistant .error")).stream().findFirst().orElse(null));
-        assertTrue(error.getText().startsWith("The model \"llama3-70b-8192\" has been retired by Groq. Models you "
-                + "can use now: "), error.getText());
+        assertTrue(error.getText().startsWith("The model \"llama3-70b-8192\" has been retired"), error.getText());
         assertTrue(browser.findElement(By.id("send")).isDisplayed(), "ready for the next message");
 
         browser.executeScript("document.getElementById('model').value = arguments[0]", Clients.MODEL);
-        ask("Hello again");
-        String next = text(completeAnswer());
-        assertTrue(next.startsWith("You said \"Hello again\". This is the first message"), next);
+        user.ask("Hello again");
+        String next = PageUser.text(user.completeAnswer());
+        assertTrue(next.startsWith("You said \"Hello again\"."), next);
     }
 
     @Test
     void a_stopped_server_is_said_in_the_page_and_the_message_is_not_lost() throws Exception {
-        WebServer doomed = startServer();
+        WebServer doomed = DevsPage.start(groq.baseUrl(), scratch);
         try {
-            open(doomed);
+            user.open(doomed);
         } finally {
             doomed.close();
         }
-        ask("Anyone there?");
+        user.ask("Anyone there?");
 
         WebElement error = Chromium.waitFor("the error", Duration.ofSeconds(10),
                 () -> browser.findElements(By.cssSelector(".message.assistant .error")).stream().findFirst().orElse(null));
@@ -241,26 +241,49 @@ class WebPageTest {
     }
 
     @Test
-    void the_command_prints_the_address_serves_the_page_from_its_jar_and_stops_saved() throws Exception {
+    void the_simple_chatbot_page_sends_the_last_message_only() throws Exception {
+        browser.findElement(By.cssSelector("nav a[data-page='simple']")).click();
+        Chromium.waitFor("the Simple Chatbot page", Duration.ofSeconds(10),
+                () -> browser.findElement(By.id("title")).getText().equals("Simple Chatbot"));
+        assertFalse(browser.findElement(By.id("history")).isDisplayed(), "it keeps no conversations");
+        user.ask("My name is Ada");
+        user.completeAnswer();
+        user.ask("What is my name?");
+        String second = PageUser.text(user.completeAnswer());
+        assertTrue(second.startsWith("You said \"What is my name?\". This is the first message"), second);
+        assertEquals(2, browser.findElements(By.cssSelector(".message.user")).size(), "the page shows the whole chat");
+
+        browser.findElement(By.cssSelector("nav a[data-page='memory']")).click();
+        Chromium.waitFor("the Chatbot With Memory page", Duration.ofSeconds(10),
+                () -> browser.findElement(By.id("title")).getText().equals("Chatbot With Memory"));
+    }
+
+    @Test
+    void the_command_prints_an_address_that_opens_the_page_from_its_jar_and_stops_saved() throws Exception {
         Path stdout = scratch.resolve("stdout");
         Path stderr = scratch.resolve("stderr");
         ProcessBuilder command = new ProcessBuilder(Repo.file("jbang").toString(), "web", "--port", "0", "--no-browser")
                 .directory(Repo.root().toFile()).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         command.environment().clear();
         command.environment().putAll(ChatCommand.environment(Map.of("GROQ_BASE_URL", groq.baseUrl(),
-                "BNAGPT_HOME", home.toString())));
+                "BNAGPT_HOME", scratch.resolve("home").toString())));
         Process web = command.start();
         try {
             String address = ChatCommand.waitUntil(stdout, text -> text.contains("\n"), Duration.ofMinutes(3)).strip();
-            assertTrue(address.matches("http://127\\.0\\.0\\.1:[0-9]+/\\?token=[0-9a-f]{48}"), address);
-            browser.get(address);
-            ask("Asked through ./jbang web");
-            assertTrue(text(completeAnswer()).startsWith("You said \"Asked through ./jbang web\"."));
+            assertTrue(address.matches("http://127\\.0\\.0\\.1:[0-9]+/login\\?code=[0-9a-f]{32}"), address);
+            Path launchFile = Files.list(scratch.resolve("home/web")).findFirst().orElseThrow();
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(launchFile)), "the file that opens the page is yours alone");
+            browser.get(launchFile.toUri().toString()); // what the browser is started with: no secret in it
+            user.waitForThePage();
+            user.ask("Asked through ./jbang web");
+            assertTrue(PageUser.text(user.completeAnswer()).startsWith("You said \"Asked through ./jbang web\"."));
         } finally {
             web.destroy(); // SIGTERM, as Ctrl-C: the server stops and says so
             web.waitFor(10, TimeUnit.SECONDS);
         }
         assertTrue(Files.readString(stderr).contains("Every conversation is saved."), Files.readString(stderr));
+        assertTrue(Files.list(scratch.resolve("home/web")).findAny().isEmpty(), "the file with the secret is gone");
     }
 
     /**
@@ -272,69 +295,18 @@ class WebPageTest {
     void screenshot_of_the_page_mid_answer() throws Exception {
         String file = System.getenv("BNAGPT_SCREENSHOT");
         assumeTrue(file != null, "set BNAGPT_SCREENSHOT=docs/page.png to save the README's picture");
-        try (LocalGroq slow = LocalGroq.start(new LocalGroq.Options(0, 12, null, true))) {
-            WebServer own = WebServer.start(Clients.of(slow.baseUrl(), Clients.KEY, Clients.MODEL,
-                    Clients.QUICK_RETRIES), scratch, "127.0.0.1", 0, Repo.file("101s/web"),
-                    new PrintStream(OutputStream.nullOutputStream()));
-            try {
-                open(own);
-                ask("Why is the sky blue?");
-                completeAnswer();
-                browser.findElement(By.id("new-chat")).click();
-                ask("How do I print **hello** in Java? Like this:", "", "    System.out.println(\"Hello, bnaGPT!\");");
-                completeAnswer();
-                ask("Now explain streaming to me like I am five, in a few short paragraphs, with an example.");
-                Chromium.waitFor("half of the answer", Duration.ofSeconds(30),
-                        () -> lastAnswer().getText().length() > 100);
-                Files.write(Repo.root().resolve(file), browser.getScreenshotAs(OutputType.BYTES));
-                completeAnswer();
-            } finally {
-                own.close();
-            }
+        try (LocalGroq slow = LocalGroq.start(new LocalGroq.Options(0, 12, null, true));
+             WebServer own = DevsPage.start(slow.baseUrl(), scratch)) {
+            user.open(own);
+            user.ask("Why is the sky blue?");
+            user.completeAnswer();
+            browser.findElement(By.id("new-chat")).click();
+            user.ask("How do I print **hello** in Java? Like this:", "", "    System.out.println(\"Hello, bnaGPT!\");");
+            user.completeAnswer();
+            user.ask("Now explain streaming to me like I am five, in a few short paragraphs, with an example.");
+            Chromium.waitFor("half of the answer", Duration.ofSeconds(30), () -> user.lastAnswer().getText().length() > 100);
+            Files.write(Repo.root().resolve(file), browser.getScreenshotAs(OutputType.BYTES));
+            user.completeAnswer();
         }
-    }
-
-    // ---- Using the page as a person would --------------------------------------------------
-
-    private static void open(WebServer server) throws InterruptedException {
-        browser.get(server.address());
-        Chromium.waitFor("the page to load its models", Duration.ofSeconds(10),
-                () -> !browser.findElements(By.cssSelector("#model option")).isEmpty());
-    }
-
-    /** Types the lines (Shift+Enter between them), presses Enter, and waits for the answer's bubble. */
-    private static void ask(String... lines) throws InterruptedException {
-        int answers = browser.findElements(By.cssSelector(".message.assistant")).size();
-        WebElement prompt = browser.findElement(By.id("prompt"));
-        for (int i = 0; i < lines.length; i++) {
-            if (i > 0) {
-                prompt.sendKeys(Keys.chord(Keys.SHIFT, Keys.ENTER));
-            }
-            prompt.sendKeys(lines[i]);
-        }
-        prompt.sendKeys(Keys.ENTER);
-        Chromium.waitFor("the answer's bubble", Duration.ofSeconds(10),
-                () -> browser.findElements(By.cssSelector(".message.assistant")).size() > answers);
-    }
-
-    private static WebElement lastAnswer() {
-        List<WebElement> answers = browser.findElements(By.cssSelector(".message.assistant .bubble"));
-        return answers.isEmpty() ? null : answers.get(answers.size() - 1);
-    }
-
-    private static WebElement completeAnswer() throws InterruptedException {
-        return Chromium.waitFor("the answer to be complete", Duration.ofSeconds(20), () -> {
-            WebElement answer = lastAnswer();
-            return answer != null && "true".equals(answer.getAttribute("data-complete")) ? answer : null;
-        });
-    }
-
-    /** The answer itself, without its reasoning, speed line or marks. */
-    private static String text(WebElement answer) {
-        return answer.findElement(By.className("body")).getText();
-    }
-
-    private static String currentConversation() {
-        return ((String) browser.executeScript("return location.hash")).substring(1);
     }
 }

@@ -2,22 +2,22 @@ package bnagpt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bnagpt.chat.Conversation;
-import bnagpt.chat.ConversationStore;
-import bnagpt.web.WebServer;
+import bnagpt.devs.model.Conversation;
+import bnagpt.devs.model.ConversationStore;
+import bnagpt.devs.view.web.WebServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
+import okhttp3.FormBody;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -33,9 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The page's server (web.java) seen by a plain HTTP client: what a web page elsewhere, a
- * rebinding DNS name or a careless script cannot do with it, and how it behaves when pages
- * go away or ask twice. No browser needed.
+ * The page's server (the devs app's web view) seen by a plain HTTP client: what a web page
+ * elsewhere, a rebinding DNS name, another server on this machine or a careless script
+ * cannot do with it, and how it behaves when pages go away or ask twice. No browser needed.
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class WebServerTest {
@@ -53,8 +53,7 @@ class WebServerTest {
 
     @BeforeAll
     static void start() {
-        server = WebServer.start(Clients.of(groq.baseUrl(), Clients.KEY, Clients.MODEL, Clients.QUICK_RETRIES), home,
-                "127.0.0.1", 0, Repo.file("101s/web"), new PrintStream(OutputStream.nullOutputStream()));
+        server = DevsPage.start(groq.baseUrl(), home);
     }
 
     @AfterAll
@@ -76,48 +75,79 @@ class WebServerTest {
     }
 
     @Test
-    void the_api_needs_this_runs_token() throws IOException {
+    void the_api_needs_this_runs_secret_in_its_header() throws IOException {
         try (Response state = call(new Request.Builder().url(base() + "/api/state"))) {
             assertEquals(403, state.code());
-            assertTrue(state.body().string().contains("with its token"));
+            JsonNode refusal = JSON.readTree(state.body().string());
+            assertTrue(refusal.path("needsSecret").asBoolean());
+            assertTrue(refusal.path("error").asText().contains("open the address that ./jbang web printed"));
         }
         try (Response state = call(new Request.Builder().url(base() + "/api/state")
-                .header("Cookie", server.cookie().replaceFirst("=.*", "=0123456789abcdef")))) {
+                .header("X-Bnagpt-Secret", "0123456789abcdef"))) {
             assertEquals(403, state.code());
         }
-        try (Response state = call(withToken("/api/state"))) {
+        try (Response state = call(new Request.Builder().url(base() + "/api/state")
+                .header("Cookie", "bnagpt=" + server.secret()))) {
+            assertEquals(403, state.code(), "a cookie is not how the secret travels");
+        }
+        try (Response state = call(withSecret("/api/state"))) {
             assertEquals(200, state.code());
         }
     }
 
     @Test
-    void the_printed_address_keeps_the_token_in_a_cookie_no_script_can_read() throws IOException {
-        try (Response login = call(new Request.Builder().url(server.address()))) {
-            assertEquals(303, login.code());
-            assertEquals("/", login.header("Location"));
-            String cookie = login.header("Set-Cookie");
-            assertTrue(cookie.startsWith(server.cookie() + ";"), cookie);
-            assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie);
+    void a_printed_address_works_once_and_sets_no_cookie() throws IOException {
+        String address = server.address();
+        assertTrue(address.matches("http://127\\.0\\.0\\.1:[0-9]+/login\\?code=[0-9a-f]{32}"), address);
+        assertFalse(address.contains(server.secret()), "the address never holds the secret itself");
+        try (Response first = call(new Request.Builder().url(address))) {
+            assertEquals(200, first.code());
+            assertNull(first.header("Set-Cookie"));
+            assertTrue(first.body().string().contains("<meta name=\"bnagpt-secret\" content=\"" + server.secret() + "\">"));
         }
-        try (Response wrong = call(new Request.Builder().url(base() + "/?token=guess"))) {
-            assertEquals(403, wrong.code());
-            assertEquals(null, wrong.header("Set-Cookie"));
+        try (Response again = call(new Request.Builder().url(address))) {
+            assertEquals(403, again.code(), "a used address is spent: found in the browser's history, it opens nothing");
+            assertFalse(again.body().string().contains(server.secret()));
         }
     }
 
     @Test
-    void a_request_from_another_site_is_refused_even_with_the_token() throws IOException {
+    void the_private_files_form_posts_the_secret_and_a_wrong_one_is_refused() throws IOException {
+        try (Response login = call(new Request.Builder().url(base() + "/login")
+                .post(new FormBody.Builder().add("secret", server.secret()).build()))) {
+            assertEquals(200, login.code());
+            assertNull(login.header("Set-Cookie"));
+            assertTrue(login.body().string().contains(server.secret()));
+        }
+        try (Response login = call(new Request.Builder().url(base() + "/login")
+                .post(new FormBody.Builder().add("secret", "guess").build()))) {
+            assertEquals(403, login.code());
+        }
+    }
+
+    @Test
+    void no_response_sets_a_cookie_that_other_ports_of_this_machine_would_receive() throws IOException {
+        for (String path : List.of("/", "/simple", "/page.js", "/api/state", "/api/models", "/nothing")) {
+            try (Response response = call(withSecret(path))) {
+                assertNull(response.header("Set-Cookie"), path);
+            }
+        }
+    }
+
+    @Test
+    void a_request_from_another_site_is_refused_even_with_the_secret() throws IOException {
         int before = groq.requestCount();
-        try (Response post = call(withToken("/api/chat").header("Origin", "http://attacker.example")
-                .post(RequestBody.create("{\"message\":\"spend their key\"}", JSON_TYPE)))) {
+        String body = "{\"message\":\"spend their key\"}";
+        try (Response post = call(withSecret("/api/chat").header("Origin", "http://attacker.example")
+                .post(RequestBody.create(body, JSON_TYPE)))) {
             assertEquals(403, post.code());
         }
-        try (Response post = call(withToken("/api/chat").header("Origin", "http://127.0.0.1:" + (server.port() + 1))
-                .post(RequestBody.create("{\"message\":\"spend their key\"}", JSON_TYPE)))) {
+        try (Response post = call(withSecret("/api/chat").header("Origin", "http://127.0.0.1:" + (server.port() + 1))
+                .post(RequestBody.create(body, JSON_TYPE)))) {
             assertEquals(403, post.code(), "another port of this machine is another origin");
         }
-        try (Response post = call(withToken("/api/chat").header("Sec-Fetch-Site", "cross-site")
-                .post(RequestBody.create("{\"message\":\"spend their key\"}", JSON_TYPE)))) {
+        try (Response post = call(withSecret("/api/chat").header("Sec-Fetch-Site", "cross-site")
+                .post(RequestBody.create(body, JSON_TYPE)))) {
             assertEquals(403, post.code());
         }
         assertEquals(before, groq.requestCount(), "nothing reached Groq");
@@ -134,15 +164,29 @@ class WebServerTest {
             assertFalse(html.matches("(?s).*<script(?![^>]*\\bsrc=).*"), "every script is a file of its own");
             assertFalse(html.matches("(?s).*\\son[a-z]+=.*"), "no inline event handlers");
         }
-        try (Response refused = call(new Request.Builder().url(base() + "/api/state"))) {
-            assertTrue(refused.header("Content-Security-Policy").contains("frame-ancestors 'none'"));
+        for (String path : List.of("/api/state", "/nothing", "/login")) {
+            try (Response refused = call(new Request.Builder().url(base() + path))) {
+                assertTrue(refused.header("Content-Security-Policy").contains("frame-ancestors 'none'"), path);
+            }
+        }
+    }
+
+    @Test
+    void only_the_pages_own_files_are_served() throws IOException {
+        for (String path : List.of("/../../etc/passwd", "/%2e%2e/bnagpt.java", "/WebServer.class", "/web/page.js")) {
+            try (Response response = call(new Request.Builder().url(base() + path))) {
+                assertTrue(response.code() == 404 || response.code() == 400, path + ": " + response.code());
+            }
+        }
+        try (Response favicon = call(new Request.Builder().url(base() + "/logo.svg"))) {
+            assertEquals("image/svg+xml", favicon.header("Content-Type"));
         }
     }
 
     @Test
     void the_key_never_reaches_the_page() throws IOException {
-        for (String path : List.of("/", "/page.js", "/api/state")) {
-            try (Response response = call(withToken(path))) {
+        for (String path : List.of("/", "/page.js", "/api/state", "/api/models")) {
+            try (Response response = call(withSecret(path))) {
                 assertFalse(response.body().string().contains(Clients.KEY), path);
             }
         }
@@ -151,7 +195,7 @@ class WebServerTest {
     @Test
     void a_request_body_over_the_limit_is_refused() throws IOException {
         String huge = "{\"message\":\"" + "a".repeat(WebServer.MAX_BODY) + "\"}";
-        try (Response post = call(withToken("/api/chat").post(RequestBody.create(huge, JSON_TYPE)))) {
+        try (Response post = call(withSecret("/api/chat").post(RequestBody.create(huge, JSON_TYPE)))) {
             assertEquals(413, post.code());
         }
     }
@@ -164,6 +208,9 @@ class WebServerTest {
                 assertEquals(409, second.code());
                 assertTrue(JSON.readTree(second.body().string()).path("error").asText()
                         .startsWith("This conversation is still answering"));
+            }
+            try (Response delete = call(withSecret("/api/conversations/" + id).delete())) {
+                assertEquals(409, delete.code(), "nor is it deleted while it answers");
             }
             assertEquals("done", lastEvent(first.body().source()).path("type").asText());
             try (Response third = chat(id, "Me again")) {
@@ -188,6 +235,51 @@ class WebServerTest {
     }
 
     @Test
+    void the_simple_page_sends_the_last_message_only_and_saves_nothing() throws Exception {
+        Path ownHome = Files.createTempDirectory(home, "simple");
+        try (WebServer simple = DevsPage.start(groq.baseUrl(), ownHome)) {
+            for (String message : List.of("My name is Ada", "What is my name?")) {
+                String body = JSON.createObjectNode().put("page", "simple").put("message", message).toString();
+                try (Response answer = http.newCall(new Request.Builder().url(simple.origin() + "/api/chat")
+                        .header("X-Bnagpt-Secret", simple.secret()).post(RequestBody.create(body, JSON_TYPE)).build())
+                        .execute()) {
+                    JsonNode done = lastEvent(answer.body().source());
+                    assertTrue(done.path("html").asText().contains("This is the first message"), done.toString());
+                    assertTrue(done.path("conversation").isNull(), "no conversation to go on with");
+                }
+            }
+        }
+        assertTrue(new ConversationStore(ownHome).list().isEmpty());
+    }
+
+    @Test
+    void a_saved_conversation_is_listed_with_its_time_renamed_and_deleted() throws Exception {
+        String id;
+        try (Response answer = chat(null, "Rename me, then delete me")) {
+            id = lastEvent(answer.body().source()).path("conversation").asText();
+        }
+        JsonNode listed = listed(id);
+        assertEquals("Rename me, then delete me", listed.path("title").asText());
+        assertTrue(Math.abs(System.currentTimeMillis() - listed.path("updated").asLong()) < 60_000, listed.toString());
+
+        try (Response rename = call(withSecret("/api/conversations/" + id)
+                .patch(RequestBody.create("{\"title\":\"A better title\"}", JSON_TYPE)))) {
+            assertEquals(200, rename.code(), rename.body().string());
+        }
+        assertEquals("A better title", listed(id).path("title").asText());
+        assertEquals("A better title", new ConversationStore(home).load(id).title(), "the chat sees the title too");
+
+        try (Response delete = call(withSecret("/api/conversations/" + id).delete())) {
+            assertEquals(200, delete.code());
+        }
+        assertNull(listed(id));
+        try (Response gone = call(withSecret("/api/conversations/" + id))) {
+            assertEquals(400, gone.code());
+            assertTrue(JSON.readTree(gone.body().string()).path("error").asText().startsWith("There is no saved"));
+        }
+    }
+
+    @Test
     void a_tab_closed_mid_answer_cancels_the_request_and_saves_what_arrived() throws Exception {
         long started = System.nanoTime();
         String id;
@@ -198,11 +290,12 @@ class WebServerTest {
                 // the reasoning first; the tab closes once some of the answer is in
             }
         } // the tab is closed: the connection ends here
-        Path saved = home.resolve("conversations").resolve(id + ".json");
-        Chromium.waitFor("the cut answer to be saved", Duration.ofSeconds(5), () -> Files.exists(saved));
-        Conversation conversation = new ConversationStore(home).load(id);
-        assertEquals(2, conversation.messages().size());
-        assertTrue(conversation.messages().get(1).cut());
+        ConversationStore store = new ConversationStore(home);
+        Conversation conversation = Chromium.waitFor("the cut answer to be saved", Duration.ofSeconds(5), () -> {
+            Conversation saved = store.load(id);
+            return saved.messages().size() == 2 && saved.messages().get(1).cut() ? saved : null;
+        });
+        assertFalse(conversation.messages().get(1).content().isEmpty());
         assertTrue(System.nanoTime() - started < Duration.ofSeconds(8).toNanos(),
                 "the answer would have taken 10 s had it not been cancelled");
     }
@@ -210,12 +303,10 @@ class WebServerTest {
     @Test
     void stopping_the_server_mid_answer_saves_what_arrived_marked_cut() throws Exception {
         Path ownHome = Files.createTempDirectory(home, "stopped");
-        WebServer stopping = WebServer.start(Clients.of(groq.baseUrl(), Clients.KEY, Clients.MODEL,
-                Clients.QUICK_RETRIES), ownHome, "127.0.0.1", 0, Repo.file("101s/web"),
-                new PrintStream(OutputStream.nullOutputStream()));
+        WebServer stopping = DevsPage.start(groq.baseUrl(), ownHome);
         String body = JSON.createObjectNode().put("message", "A long story #mock:tokens=400 #mock:tps=40").toString();
-        Request request = new Request.Builder().url("http://127.0.0.1:" + stopping.port() + "/api/chat")
-                .header("Cookie", stopping.cookie()).post(RequestBody.create(body, JSON_TYPE)).build();
+        Request request = new Request.Builder().url(stopping.origin() + "/api/chat")
+                .header("X-Bnagpt-Secret", stopping.secret()).post(RequestBody.create(body, JSON_TYPE)).build();
         String id;
         try (Response answer = http.newCall(request).execute()) {
             BufferedSource events = answer.body().source();
@@ -233,7 +324,7 @@ class WebServerTest {
 
     @Test
     void the_pages_files_weigh_at_most_50_kb_in_all() throws IOException {
-        try (Stream<Path> files = Files.list(Repo.file("101s/web"))) {
+        try (Stream<Path> files = Files.list(DevsPage.files())) {
             long bytes = files.mapToLong(file -> file.toFile().length()).sum();
             assertTrue(bytes <= 50 * 1024, bytes + " bytes");
         }
@@ -245,8 +336,8 @@ class WebServerTest {
         return "http://127.0.0.1:" + server.port();
     }
 
-    private static Request.Builder withToken(String path) {
-        return new Request.Builder().url(base() + path).header("Cookie", server.cookie());
+    private static Request.Builder withSecret(String path) {
+        return new Request.Builder().url(base() + path).header("X-Bnagpt-Secret", server.secret());
     }
 
     private static Response call(Request.Builder request) throws IOException {
@@ -255,7 +346,19 @@ class WebServerTest {
 
     private static Response chat(String conversation, String message) throws IOException {
         String body = JSON.createObjectNode().put("conversation", conversation).put("message", message).toString();
-        return call(withToken("/api/chat").post(RequestBody.create(body, JSON_TYPE)));
+        return call(withSecret("/api/chat").post(RequestBody.create(body, JSON_TYPE)));
+    }
+
+    /** The sidebar's entry for conversation ID, or null when it is not listed. */
+    private static JsonNode listed(String id) throws IOException {
+        try (Response state = call(withSecret("/api/state"))) {
+            for (JsonNode conversation : JSON.readTree(state.body().string()).path("conversations")) {
+                if (conversation.path("id").asText().equals(id)) {
+                    return conversation;
+                }
+            }
+            return null;
+        }
     }
 
     /** The next event of an answer (the server's empty keep-alive lines skipped). */

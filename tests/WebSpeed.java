@@ -1,11 +1,8 @@
 package bnagpt;
 
-import bnagpt.web.WebServer;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import bnagpt.devs.view.web.WebServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -37,17 +34,13 @@ public final class WebSpeed {
         }
         Path scratch = Files.createTempDirectory("web-speed");
         try (LocalGroq groq = Clients.startedLocalGroq(null)) {
-            WebServer server = WebServer.start(Clients.of(groq.baseUrl(), Clients.KEY, Clients.MODEL,
-                    Clients.QUICK_RETRIES), scratch.resolve("home"), "127.0.0.1", 0, Repo.file("101s/web"),
-                    new PrintStream(OutputStream.nullOutputStream()));
+            WebServer server = DevsPage.start(groq.baseUrl(), scratch.resolve("home"));
             ChromeDriver browser = Chromium.start(scratch.resolve("profile"), 1200, 800);
             try {
                 List<Double> afterLastToken = new ArrayList<>();
                 List<Double> fromEnter = new ArrayList<>();
                 for (int run = 0; run <= runs; run++) { // run 0 warms up the JVM and the browser
-                    browser.get(server.address());
-                    Chromium.waitFor("the page", Duration.ofSeconds(10),
-                            () -> !browser.findElements(By.cssSelector("#model option")).isEmpty());
+                    new PageUser(browser).open(server);
                     WebElement prompt = browser.findElement(By.id("prompt"));
                     prompt.sendKeys("A long answer #mock:tokens=" + tokens);
                     long enter = System.nanoTime();
@@ -65,7 +58,7 @@ public final class WebSpeed {
                         throw new AssertionError("The page does not hold the whole answer: " + text.length() + " chars");
                     }
                     if (run > 0) {
-                        afterLastToken.add((complete - server.lastReplyNanos) / 1e9);
+                        afterLastToken.add((complete - server.lastAnswerEnded()) / 1e9);
                         fromEnter.add((complete - enter) / 1e9);
                     }
                 }

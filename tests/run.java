@@ -16,13 +16,13 @@
 //SOURCES ../101s/chat.java
 //SOURCES ../101s/simple_chatbot.java
 //SOURCES ../101s/chatbot_with_memory.java
-//SOURCES ../101s/web.java
 //SOURCES ../scripts/LocalGroq.java
 // The devs track (devs/): its whole tree, and the libraries its launcher names.
 //SOURCES ../devs/src/main/java/**/*.java
 //DEPS dev.langchain4j:langchain4j:1.19.0
 //DEPS dev.langchain4j:langchain4j-open-ai:1.19.0
 //DEPS io.javalin:javalin:7.2.3
+//DEPS org.commonmark:commonmark:0.32.0
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES *.java
 //DEPS org.junit.jupiter:junit-jupiter:6.1.3
@@ -31,7 +31,7 @@
 // The page's tests drive Debian's Chromium through its chromedriver: Selenium's Chrome
 // driver alone (no selenium-java bundle, no devtools, no Selenium Manager downloads).
 //DEPS org.seleniumhq.selenium:selenium-chrome-driver:4.52.0
-// chat.java, web.java and LocalGroq.java have a main of their own (JBang also takes their //DEPS
+// chat.java, LocalGroq.java and the devs app have a main of their own (JBang also takes their //DEPS
 // and //JAVA_OPTIONS): name the one that runs the tests.
 //MAIN bnagpt.run
 

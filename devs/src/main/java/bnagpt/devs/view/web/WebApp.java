@@ -3,58 +3,76 @@ package bnagpt.devs.view.web;
 import bnagpt.devs.Settings;
 import bnagpt.devs.controller.ChatEngine;
 import bnagpt.devs.llm.Llm;
-import bnagpt.devs.llm.LlmFailure;
-import bnagpt.devs.llm.Stop;
-import bnagpt.devs.model.Conversation;
 import bnagpt.devs.model.ConversationStore;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.javalin.Javalin;
-import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
-/** The page's server on Javalin: routes in one place, handlers small. (First cut: one route for the chat.) */
+/**
+ * The web view's command: starts the page's server, prints the address that opens it,
+ * opens the browser through a private file, and serves until Ctrl-C. The article's two
+ * pages share it: "Simple Chatbot" (SimpleChatEngine) and "Chatbot With Memory"
+ * (ChatbotWithMemoryEngine).
+ */
 public final class WebApp {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private WebApp() {}
 
+    /** Returns the exit status once the server has stopped (Ctrl-C), or at once for --help or a mistake. */
     public static int run(String[] args, Settings settings, Llm llm, ConversationStore store, ChatEngine simple,
             ChatEngine memory) {
-        Javalin app = Javalin.create(config -> {
-            config.staticFiles.add(files -> {
-                files.hostedPath = "/";
-                files.directory = "/web";
-                files.location = Location.CLASSPATH;
-            });
-            config.routes.post("/api/chat", ctx -> {
-                Map<?, ?> body = JSON.readValue(ctx.body(), Map.class);
-                ctx.contentType("application/x-ndjson");
-                OutputStream out = ctx.res().getOutputStream();
-                Conversation conversation = new Conversation();
-                try {
-                    ChatEngine.Turn turn = memory.answer(conversation, String.valueOf(body.get("message")),
-                            text -> line(out, Map.of("type", "content", "text", text)), new Stop());
-                    line(out, Map.of("type", "done", "conversation", conversation.id()));
-                } catch (LlmFailure e) {
-                    line(out, Map.of("type", "error", "text", e.getMessage()));
-                }
-            });
-        });
-        app.start("127.0.0.1", 8501);
-        System.out.println("http://127.0.0.1:" + app.port() + "/");
+        WebOptions options;
+        WebServer server;
+        try {
+            options = WebOptions.parse(args);
+            if (options.help()) {
+                System.out.print(WebOptions.HELP);
+                return 0;
+            }
+            server = WebServer.start(llm, store, Map.of("simple", simple, "memory", memory), options.host(),
+                    options.port(), null, System.err);
+        } catch (WebOptions.OptionsException | WebServer.CannotStart e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        if (!server.loopbackOnly()) {
+            System.err.println("Serving on " + options.host() + ": anyone who can reach this address and opens a "
+                    + "printed address can spend your key. Leave out --host to serve this machine only.");
+        }
+        Path launchFile = launchFile(settings.home(), server);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> { // Ctrl-C
+            server.close();
+            if (launchFile != null) {
+                LaunchFile.delete(launchFile);
+            }
+            System.err.println("bnaGPT's page has stopped. Every conversation is saved.");
+            stopped.countDown();
+        }));
+        System.out.println(server.address());
+        System.out.flush();
+        System.err.println("bnaGPT is served at " + server.origin() + "/. Open the address above (it works once; "
+                + "each use prints a new one)" + (launchFile == null ? "" : ", or the file " + launchFile.toUri()
+                + " (yours alone)") + ". Ctrl-C stops it.");
+        if (options.openBrowser() && launchFile != null) {
+            Browser.open(launchFile, System.getenv(), System.err);
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return 0;
     }
 
-    private static void line(OutputStream out, Map<String, ?> event) {
+    /** The private file that opens the page, in $BNAGPT_HOME/web; null (and said) when it cannot be written. */
+    private static Path launchFile(Path home, WebServer server) {
         try {
-            out.write(JSON.writeValueAsBytes(event));
-            out.write('\n');
-            out.flush();
+            return LaunchFile.write(home.resolve("web"), server.origin(), server.port(), server.secret());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            System.err.println("Could not write the file that opens the page in " + home.resolve("web") + " ("
+                    + e.getMessage() + "): open the printed address instead.");
+            return null;
         }
     }
 }
