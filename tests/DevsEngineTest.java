@@ -107,17 +107,31 @@ class DevsEngineTest {
     }
 
     @Test
-    void the_question_is_saved_before_the_request_and_kept_when_it_fails() {
+    void a_question_that_gets_no_answer_at_all_is_taken_out_again_so_it_is_not_sent_twice() {
         ConversationStore store = store();
         Conversation conversation = new Conversation();
-        ChatEngine engine = new ChatbotWithMemoryEngine(DevsFakeLlm.failing("Could not reach the server."), store,
+        memory(DevsFakeLlm.answering("first answer")).answer(conversation, "first", text -> { }, new Stop());
+        ChatEngine failing = new ChatbotWithMemoryEngine(DevsFakeLlm.failing("Could not reach the server."), store,
                 LIMIT, Duration.ZERO);
 
         LlmFailure failure = assertThrows(LlmFailure.class,
-                () -> engine.answer(conversation, "keep me", text -> { }, new Stop()));
+                () -> failing.answer(conversation, "lost?", text -> { }, new Stop()));
 
         assertEquals("Could not reach the server.", failure.getMessage());
-        assertEquals(List.of(Message.user("keep me")), store.load(conversation.id()).messages());
+        assertEquals(List.of("first", "first answer"),
+                store.load(conversation.id()).messages().stream().map(Message::content).toList());
+    }
+
+    @Test
+    void a_new_conversation_whose_first_question_gets_no_answer_leaves_no_file() {
+        ConversationStore store = store();
+        Conversation conversation = new Conversation();
+        ChatEngine failing = new ChatbotWithMemoryEngine(DevsFakeLlm.failing("Could not reach the server."), store,
+                LIMIT, Duration.ZERO);
+
+        assertThrows(LlmFailure.class, () -> failing.answer(conversation, "hello?", text -> { }, new Stop()));
+
+        assertTrue(store.list().isEmpty(), "no empty conversation left in the sidebar");
     }
 
     @Test

@@ -64,7 +64,7 @@ class DevsModelStreamingMessageTest {
         large.append("x".repeat((8 << 20) + 1));
         small.append("x".repeat((64 << 10) + 1));
 
-        assertEquals("The answer passed 8.0 MiB, the most one answer may hold, so it was cut there.", large.cutReason());
+        assertEquals("The answer passed 8 MiB, the most one answer may hold, so it was cut there.", large.cutReason());
         assertEquals("The answer passed 64 KiB, the most one answer may hold, so it was cut there.", small.cutReason());
     }
 

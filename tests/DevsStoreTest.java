@@ -164,7 +164,7 @@ class DevsStoreTest {
 
         StoreException e = assertThrows(StoreException.class, () -> store.save(conversation));
 
-        assertTrue(e.getMessage().startsWith("The conversation has grown to 16.0 MiB, past the 16.0 MiB a saved "
+        assertTrue(e.getMessage().startsWith("With this turn the conversation would pass the 16 MiB a saved "
                 + "conversation may hold, so this turn is not saved"), e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(file(conversation.id())));
         assertEquals(0, store.room(conversation));
@@ -378,7 +378,7 @@ class DevsStoreTest {
 
         StoreException e = assertThrows(StoreException.class, () -> store.load("20260101-000000-bigg"));
 
-        assertEquals("The conversation file " + file + " is too large to load (18.0 MiB; the limit is 16.0 MiB). "
+        assertEquals("The conversation file " + file + " is too large to load (18.0 MiB; the limit is 16 MiB). "
                 + "It was left as it is.", e.getMessage());
         assertEquals("(too large to load, left as it is)", store.list().get(0).title());
         assertEquals(size, Files.size(file));

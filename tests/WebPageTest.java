@@ -215,11 +215,15 @@ class WebPageTest {
                 () -> browser.findElements(By.cssSelector(".message.assistant .error")).stream().findFirst().orElse(null));
         assertTrue(error.getText().startsWith("The model \"llama3-70b-8192\" has been retired"), error.getText());
         assertTrue(browser.findElement(By.id("send")).isDisplayed(), "ready for the next message");
+        assertEquals("Hello, old friend", browser.findElement(By.id("prompt")).getDomProperty("value"),
+                "the question nothing answered is back in the input, to send again");
 
         browser.executeScript("document.getElementById('model').value = arguments[0]", Clients.MODEL);
+        browser.findElement(By.id("prompt")).clear();
         user.ask("Hello again");
         String next = PageUser.text(user.completeAnswer());
-        assertTrue(next.startsWith("You said \"Hello again\"."), next);
+        assertTrue(next.startsWith("You said \"Hello again\". This is the first message"),
+                "the unanswered question was not sent again: " + next);
     }
 
     @Test

@@ -25,6 +25,7 @@ async function send() {
   fitPrompt();
   const question = showUser(text);
   const answer = assistantBubble();
+  answer.question = text;
   answer.tail.classList.add("waiting");
   follow();
   scrollDown();
@@ -109,6 +110,12 @@ function handle(event, answer) {
       answer.tail.remove();
       answer.bubble.append(element("p", "error", event.message));
       answer.bubble.dataset.complete = "true";
+      // Nothing was answered, so the server kept nothing of it: the words go back in the
+      // input (unless something new is typed there), to send again once the cause is fixed.
+      if (event.unanswered && !$("prompt").value) {
+        $("prompt").value = answer.question;
+        fitPrompt();
+      }
       answer.bubble.lastChild.scrollIntoView({ block: "end" });
       return true;
     case "done":

@@ -1,6 +1,7 @@
 package bnagpt.devs.controller;
 
 import bnagpt.devs.llm.Llm;
+import bnagpt.devs.llm.LlmFailure;
 import bnagpt.devs.llm.Stop;
 import bnagpt.devs.model.Conversation;
 import bnagpt.devs.model.ConversationStore;
@@ -25,7 +26,8 @@ import java.util.List;
  * memory rewrites what it holds as it evicts, so it is the model's window, not the record.
  *
  * <p>Nothing the user wrote is lost: the question is saved before it is sent, and a long
- * answer is saved as it grows, every {@code saveEvery}, so a crash loses at most that.
+ * answer is saved as it grows, every {@code saveEvery}, so a crash loses at most that. A
+ * question that could not be answered at all is taken out again and handed back by the view.
  */
 public final class ChatbotWithMemoryEngine implements ChatEngine {
     /** Enough for a long chat with any model today; older messages stay saved, only unsent. */
@@ -60,12 +62,36 @@ public final class ChatbotWithMemoryEngine implements ChatEngine {
         String moved = store.save(conversation); // the question is kept before anything can go wrong
         StreamingMessage answer = new StreamingMessage(answerLimitBytes);
         GrowingSave growing = new GrowingSave(conversation, answer);
-        Llm.Reply reply = llm.stream(new Llm.Request(conversation.model(), conversation.system(), window,
-                conversation.json()), growing.listening(Answers.collecting(answer, listener, stop)), stop);
+        Llm.Reply reply;
+        try {
+            reply = llm.stream(new Llm.Request(conversation.model(), conversation.system(), window,
+                    conversation.json()), growing.listening(Answers.collecting(answer, listener, stop)), stop);
+        } catch (LlmFailure e) {
+            unask(conversation);
+            throw e;
+        }
         Answers.end(answer, reply);
         growing.finish();
         String notice = store.save(conversation);
         return new Turn(answer.toMessage(), reply, Answers.notice(moved, notice, answer.cutReason()));
+    }
+
+    /**
+     * Nothing was answered (a retired model, a refused key, no network): the question goes
+     * out of the saved conversation again, as chat.java does, so that asking it once more
+     * (the view hands it back) does not send it twice. A conversation left empty is removed.
+     */
+    private void unask(Conversation conversation) {
+        conversation.removeLast();
+        try {
+            if (conversation.messages().isEmpty()) {
+                store.delete(conversation.id());
+            } else {
+                store.save(conversation);
+            }
+        } catch (StoreException e) {
+            // the failure being thrown says what matters; the file keeps the question at worst
+        }
     }
 
     /** The messages the model sees: what LangChain4j's window memory keeps of the conversation. */

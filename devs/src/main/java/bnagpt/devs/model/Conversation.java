@@ -63,6 +63,11 @@ public final class Conversation {
         messages.set(messages.size() - 1, message);
     }
 
+    /** Takes the last message out again: a question that could not be answered at all. */
+    public synchronized void removeLast() {
+        messages.remove(messages.size() - 1);
+    }
+
     public synchronized Message last() {
         return messages.isEmpty() ? null : messages.get(messages.size() - 1);
     }

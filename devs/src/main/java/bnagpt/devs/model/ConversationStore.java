@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Saved conversations: one readable JSON file each in {@code $BNAGPT_HOME/conversations},
@@ -153,9 +152,9 @@ public final class ConversationStore {
 
     private static void tooLarge(long size) {
         if (size > LARGEST) {
-            throw new StoreException("The conversation has grown to " + mebibytes(size) + ", past the "
-                    + mebibytes(LARGEST) + " a saved conversation may hold, so this turn is not saved (the turns "
-                    + "before it are). Start a new conversation.");
+            throw new StoreException("With this turn the conversation would pass the " + mebibytes(LARGEST)
+                    + " a saved conversation may hold, so this turn is not saved (the turns before it are). Start a "
+                    + "new conversation.");
         }
     }
 
@@ -183,8 +182,9 @@ public final class ConversationStore {
         return true;
     }
 
+    /** Sizes as every sentence of the model says them: 16 MiB, 18.5 MiB (see StreamingMessage.shown). */
     static String mebibytes(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
+        return StreamingMessage.shown(bytes);
     }
 
     /** What went wrong with a file, said plainly: the system's reason, never the file's content. */

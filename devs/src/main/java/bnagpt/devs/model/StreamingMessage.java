@@ -86,8 +86,11 @@ public final class StreamingMessage {
         return new Message("assistant", content.toString(), reasoning.isEmpty() ? null : reasoning.toString(), cut);
     }
 
-    /** 8.0 MiB, 64 KiB, 100 bytes. */
+    /** 8 MiB, 1.5 MiB, 64 KiB, 100 bytes. */
     static String shown(long bytes) {
+        if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) {
+            return (bytes >> 20) + " MiB";
+        }
         if (bytes >= 1 << 20) {
             return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
         }

@@ -104,8 +104,10 @@ final class ChatRoute {
             turn = engine.answer(conversation, text, stream, stop);
             lastAnswerEnded = System.nanoTime();
         } catch (LlmFailure | StoreException e) {
-            stream.end(stream.event("error").put("message", e.getMessage())
-                    .put("conversation", saved ? conversation.id() : null));
+            // A question nothing answered is out of the conversation again (the engine took it
+            // out), and a conversation that holds nothing is not kept: the page gets it back.
+            stream.end(stream.event("error").put("message", e.getMessage()).put("unanswered", e instanceof LlmFailure)
+                    .put("conversation", saved && !conversation.messages().isEmpty() ? conversation.id() : null));
             return;
         } catch (RuntimeException e) { // a bug: the answer has begun, so it is said in it, and logged
             log.println("Unexpected failure while answering: " + e);
