@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -52,7 +53,12 @@ final class Chromium {
     static <T> T waitFor(String what, Duration patience, Supplier<T> condition) throws InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
         while (true) {
-            T value = condition.get();
+            T value;
+            try {
+                value = condition.get();
+            } catch (StaleElementReferenceException e) {
+                value = null; // the page drew that part again meanwhile (a reload, a list refreshed): look again
+            }
             if (value != null && !Boolean.FALSE.equals(value)) {
                 return value;
             }

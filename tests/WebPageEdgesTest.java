@@ -190,7 +190,8 @@ class WebPageEdgesTest {
                 const error = [...document.querySelectorAll('.error')].pop().getBoundingClientRect();
                 const list = document.getElementById('messages').getBoundingClientRect();
                 return error.bottom - list.bottom;""")).doubleValue();
-        assertTrue(below <= 0, "the error's last line is " + below + " px below the fold");
+        // Layout works in fractions of a pixel: under one pixel is in view.
+        assertTrue(below < 1, "the error's last line is " + below + " px below the fold");
     }
 
     @Test
