@@ -2034,6 +2034,8 @@ public class chat {
         private final Instant created;
         /** The SHA-256 of its file as this conversation last read or wrote it; null before. See ConversationStore. */
         private String savedFingerprint;
+        /** The messages that file held: to tell another program's rename (same turns) from its new turn. */
+        private List<Message> savedMessages = List.of();
         private final List<Message> messages = new ArrayList<>();
         private String system;
         private String model;
@@ -2076,6 +2078,13 @@ public class chat {
         void branch() {
             id = newId();
             savedFingerprint = null;
+            savedMessages = List.of();
+        }
+
+        /** Called by the store once the file holds exactly these BYTES and this conversation's messages. */
+        void saved(byte[] bytes) {
+            savedFingerprint = ConversationStore.sha256(bytes);
+            savedMessages = List.copyOf(messages);
         }
 
         /** Forgets the last message: used when a question could not be sent at all. */
@@ -2120,7 +2129,8 @@ public class chat {
     //
     // Two chats may continue one conversation. Each remembers the file as it read it (a
     // SHA-256); a save that finds the file changed since keeps the other chat's file as it
-    // is, and goes on under a new id.
+    // is, and goes on under a new id. When only the title or settings changed (the page
+    // renamed it: the same turns), the save takes the user's title and writes in place.
     // ---------------------------------------------------------------------------------
 
     public static final class ConversationStore {
@@ -2198,12 +2208,16 @@ public class chat {
             String notice = null;
             String onDisk = fingerprint(file(conversation.id()));
             if (onDisk != null && !onDisk.equals(conversation.savedFingerprint)) {
-                String first = conversation.id();
-                do {
-                    conversation.branch();
-                } while (Files.exists(file(conversation.id()), LinkOption.NOFOLLOW_LINKS));
-                notice = "Another chat saved conversation " + first + " after this one read it. Both are kept: "
-                        + first + " as the other chat left it, and this chat as " + conversation.id() + ".";
+                Conversation other = conversation.savedFingerprint == null ? null : readIfSound(file(conversation.id()));
+                if (other != null && sameTurns(other.messages(), conversation.savedMessages)) {
+                    // Only its title or settings changed (a rename in the page, or in another chat): no turn
+                    // needs a copy. The user's title wins; this chat's settings are the ones it goes on with.
+                    if (other.titledByUser()) {
+                        conversation.title = other.title;
+                    }
+                } else {
+                    notice = goOnUnderNewId(conversation);
+                }
             }
             byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(conversation));
             if (bytes.length > LARGEST) { // load(...) would refuse the file: keep the one we have
@@ -2213,8 +2227,45 @@ public class chat {
             }
             removeLeftovers(conversation.id());
             writePrivately(file(conversation.id()), bytes);
-            conversation.savedFingerprint = sha256(bytes);
+            conversation.saved(bytes);
             return notice;
+        }
+
+        /** Another chat added to this conversation's file: leave that file as it is, and go on under a free id. */
+        private String goOnUnderNewId(Conversation conversation) {
+            String first = conversation.id();
+            do {
+                conversation.branch();
+            } while (Files.exists(file(conversation.id()), LinkOption.NOFOLLOW_LINKS));
+            return "Another chat saved conversation " + first + " after this one read it. Both are kept: "
+                    + first + " as the other chat left it, and this chat as " + conversation.id() + ".";
+        }
+
+        /** The file as a conversation, or null when it is not one we would load (a link, too large, damaged). */
+        private static Conversation readIfSound(Path file) throws IOException {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > LARGEST) {
+                return null;
+            }
+            try {
+                return fromJson(idOf(file), readAtMost(file, LARGEST));
+            } catch (Damaged | IOException e) {
+                return null;
+            }
+        }
+
+        /** The same turns: who said what, and whether it was cut (another program may not keep a reasoning). */
+        private static boolean sameTurns(List<Message> a, List<Message> b) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (int i = 0; i < a.size(); i++) {
+                Message x = a.get(i);
+                Message y = b.get(i);
+                if (!x.role().equals(y.role()) || !x.content().equals(y.content()) || x.cut() != y.cut()) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static ObjectNode toJson(Conversation conversation) {
@@ -2285,7 +2336,7 @@ public class chat {
             }
             try {
                 Conversation conversation = fromJson(id, bytes);
-                conversation.savedFingerprint = sha256(bytes);
+                conversation.saved(bytes);
                 return conversation;
             } catch (Damaged e) {
                 throw new ChatException("The conversation file " + file + " is damaged (" + e.getMessage()
@@ -2497,7 +2548,7 @@ public class chat {
             return HexFormat.of().formatHex(digest.digest());
         }
 
-        private static String sha256(byte[] bytes) {
+        static String sha256(byte[] bytes) {
             return HexFormat.of().formatHex(sha256().digest(bytes));
         }
 

@@ -497,6 +497,21 @@ class ConversationStoreTest {
     }
 
     @Test
+    void a_rename_by_another_chat_while_this_one_is_open_is_kept_and_this_chat_saves_in_place() {
+        ConversationStore store = new ConversationStore(home);
+        Conversation open = conversation("20260101-120000-abcd", "Plan a trip to Rome", "Gladly.");
+        store.save(open);
+        new ConversationStore(home).rename("20260101-120000-abcd", "Holiday 2027");
+
+        open.add(Message.user("And Florence?"));
+        String notice = store.save(open);
+
+        assertNull(notice);
+        assertEquals(List.of("20260101-120000-abcd  Holiday 2027"), store.list());
+        assertEquals(3, store.load("20260101-120000-abcd").messages().size());
+    }
+
+    @Test
     void a_title_over_200_characters_is_refused_and_the_file_keeps_its_title() throws IOException {
         ConversationStore store = new ConversationStore(home);
         store.save(conversation("20260101-120000-abcd", "Plan a trip to Rome"));

@@ -202,6 +202,26 @@ class SharedStoreTest {
         assertEquals(new Message("assistant", "Once upon a time.", "A story, then.", false), answer);
     }
 
+    @Test
+    void a_rename_in_the_page_while_chat_java_has_the_conversation_open_is_no_copy() {
+        chat.ConversationStore terminal = new chat.ConversationStore(home);
+        chat.Conversation open = new chat.Conversation();
+        open.add(chatMessage("user", "Tell me a story"));
+        open.add(chatMessage("assistant", "Once upon a time."));
+        terminal.save(open);
+        bnagpt.devs.model.ConversationStore devs = new bnagpt.devs.model.ConversationStore(home);
+        devs.rename(open.id(), "Bedtime stories");
+
+        open.add(chatMessage("user", "Go on"));
+        String notice = terminal.save(open);
+
+        assertNull(notice);
+        assertEquals(List.of(open.id()), devs.list().stream().map(s -> s.id()).toList());
+        bnagpt.devs.model.Conversation back = devs.load(open.id());
+        assertEquals("Bedtime stories", back.title());
+        assertEquals(3, back.messages().size());
+    }
+
     // ---------------------------------------------------------------------------------
     // Fixtures
     // ---------------------------------------------------------------------------------
