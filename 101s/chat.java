@@ -2208,7 +2208,8 @@ public class chat {
             String notice = null;
             String onDisk = fingerprint(file(conversation.id()));
             if (onDisk != null && !onDisk.equals(conversation.savedFingerprint)) {
-                Conversation other = conversation.savedFingerprint == null ? null : readIfSound(file(conversation.id()));
+                Conversation other = conversation.savedFingerprint == null ? null
+                        : readIfSound(file(conversation.id()));
                 if (other != null && sameTurns(other.messages(), conversation.savedMessages)) {
                     // Only its title or settings changed (a rename in the page, or in another chat): no turn
                     // needs a copy. The user's title wins; this chat's settings are the ones it goes on with.
@@ -2445,7 +2446,8 @@ public class chat {
                 if (!node.path("content").isTextual()) {
                     throw new Damaged("message " + number + " has no text");
                 }
-                String reasoning = textOrNull(node, "reasoning", "message " + number + " has a reasoning that is not text");
+                String reasoning = textOrNull(node, "reasoning",
+                        "message " + number + " has a reasoning that is not text");
                 conversation.add(new Message(role, node.get("content").asText(), reasoning,
                         node.path("cut").asBoolean(false)));
             }
@@ -2601,7 +2603,8 @@ public class chat {
         Path temporary = folder.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
             Files.deleteIfExists(temporary); // left by a killed program that had our pid
-            // A new file each time (CREATE_NEW): a link or file planted under its name is refused, never written through.
+            // Made new (CREATE_NEW): anything that appears under its name meanwhile, a link
+            // above all, is refused, never written through.
             Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try (FileChannel channel = posix
                     ? FileChannel.open(temporary, options, PosixFilePermissions.asFileAttribute(
@@ -3445,7 +3448,7 @@ public class chat {
             Spinner spinner = new Spinner(terminal);
             StringBuilder arrived = new StringBuilder(); // the pieces of one network read
             StreamListener printer = new StreamListener() {
-                /** For safety: the answer so far, and what the model thought first, saved every SAVE_EVERY while it grows. */
+                /** For safety: the answer so far (and what the model thought first), saved every SAVE_EVERY. */
                 private final StringBuilder soFar = new StringBuilder();
                 private final StringBuilder thoughtSoFar = new StringBuilder();
                 private long lastSave = System.nanoTime();
@@ -3472,8 +3475,8 @@ public class chat {
                     terminal.out.flush();
                     arrived.setLength(0);
                     if (soFar.length() > 0 && System.nanoTime() - lastSave >= SAVE_EVERY.toNanos()) {
-                        saveAlongTheWay(new Message("assistant", soFar.toString(), reasoningOrNull(thoughtSoFar.toString()),
-                                true));
+                        saveAlongTheWay(new Message("assistant", soFar.toString(),
+                                reasoningOrNull(thoughtSoFar.toString()), true));
                         lastSave = System.nanoTime();
                     }
                 }
