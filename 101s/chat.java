@@ -101,6 +101,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -1119,12 +1120,18 @@ public class chat {
     // ---------------------------------------------------------------------------------
 
     /**
-     * A chat message: role is "system", "user" or "assistant". {@code cut} marks an
-     * answer that was stopped or broken off before the model finished it.
+     * A chat message: role is "system", "user" or "assistant". {@code reasoning} is what a
+     * reasoning model thought before this answer (null when none): it is saved and shown
+     * apart, and never sent back to the model (see Chat.requestMessages). {@code cut} marks
+     * an answer that was stopped or broken off before the model finished it.
      */
-    public record Message(String role, String content, boolean cut) {
+    public record Message(String role, String content, String reasoning, boolean cut) {
         public Message(String role, String content) {
-            this(role, content, false);
+            this(role, content, null, false);
+        }
+
+        public Message(String role, String content, boolean cut) {
+            this(role, content, null, cut);
         }
 
         public static Message system(String text) { return new Message("system", text); }
@@ -2020,15 +2027,23 @@ public class chat {
 
     /** A conversation: its messages, plus the instructions and settings that go with it. */
     public static final class Conversation {
+        /** The longest title a user may give: the devs app's limit too, so each keeps the other's titles whole. */
+        static final int LONGEST_TITLE = 200;
+
         private String id;
         private final Instant created;
         /** The SHA-256 of its file as this conversation last read or wrote it; null before. See ConversationStore. */
         private String savedFingerprint;
+        /** The messages that file held: to tell another program's rename (same turns) from its new turn. */
+        private List<Message> savedMessages = List.of();
         private final List<Message> messages = new ArrayList<>();
         private String system;
         private String model;
         private boolean json;
-        /** A title given with /rename or --rename; null: the first question is the title. */
+        /**
+         * The user's title: given with /rename or --rename, or in the page (saved with
+         * "title_by_user": true). Null: the first question is the title.
+         */
         private String title;
 
         public Conversation() {
@@ -2063,6 +2078,13 @@ public class chat {
         void branch() {
             id = newId();
             savedFingerprint = null;
+            savedMessages = List.of();
+        }
+
+        /** Called by the store once the file holds exactly these BYTES and this conversation's messages. */
+        void saved(byte[] bytes) {
+            savedFingerprint = ConversationStore.sha256(bytes);
+            savedMessages = List.copyOf(messages);
         }
 
         /** Forgets the last message: used when a question could not be sent at all. */
@@ -2080,10 +2102,19 @@ public class chat {
                     .map(m -> shorten(m.content().replace('\n', ' '), 60)).orElse("(empty)");
         }
 
-        /** A title of your own (one line, 100 characters at most); a blank one goes back to the first question. */
+        /** Whether the user gave the title (saved as such, so that it stays as the conversation goes on). */
+        public boolean titledByUser() {
+            return title != null;
+        }
+
+        /** A title of your own, one line of 1 to 200 characters; a blank one goes back to the first question. */
         public void rename(String newTitle) {
             String line = blankToNull(newTitle == null ? null : newTitle.replace('\n', ' ').strip());
-            title = line == null ? null : shorten(line, 100);
+            if (line != null && line.length() > LONGEST_TITLE) {
+                throw new ChatException("A title is 1 to " + LONGEST_TITLE + " characters long; this one has "
+                        + line.length() + ".", 2);
+            }
+            title = line;
         }
     }
 
@@ -2098,7 +2129,8 @@ public class chat {
     //
     // Two chats may continue one conversation. Each remembers the file as it read it (a
     // SHA-256); a save that finds the file changed since keeps the other chat's file as it
-    // is, and goes on under a new id.
+    // is, and goes on under a new id. When only the title or settings changed (the page
+    // renamed it: the same turns), the save takes the user's title and writes in place.
     // ---------------------------------------------------------------------------------
 
     public static final class ConversationStore {
@@ -2176,12 +2208,17 @@ public class chat {
             String notice = null;
             String onDisk = fingerprint(file(conversation.id()));
             if (onDisk != null && !onDisk.equals(conversation.savedFingerprint)) {
-                String first = conversation.id();
-                do {
-                    conversation.branch();
-                } while (Files.exists(file(conversation.id()), LinkOption.NOFOLLOW_LINKS));
-                notice = "Another chat saved conversation " + first + " after this one read it. Both are kept: "
-                        + first + " as the other chat left it, and this chat as " + conversation.id() + ".";
+                Conversation other = conversation.savedFingerprint == null ? null
+                        : readIfSound(file(conversation.id()));
+                if (other != null && sameTurns(other.messages(), conversation.savedMessages)) {
+                    // Only its title or settings changed (a rename in the page, or in another chat): no turn
+                    // needs a copy. The user's title wins; this chat's settings are the ones it goes on with.
+                    if (other.titledByUser()) {
+                        conversation.title = other.title;
+                    }
+                } else {
+                    notice = goOnUnderNewId(conversation);
+                }
             }
             byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(conversation));
             if (bytes.length > LARGEST) { // load(...) would refuse the file: keep the one we have
@@ -2189,15 +2226,56 @@ public class chat {
                         + mebibytes(LARGEST) + ", the most a saved conversation may be, so this turn is not saved "
                         + "(the file keeps the turns before it). Start a new conversation with /new.");
             }
+            removeLeftovers(conversation.id());
             writePrivately(file(conversation.id()), bytes);
-            conversation.savedFingerprint = sha256(bytes);
+            conversation.saved(bytes);
             return notice;
+        }
+
+        /** Another chat added to this conversation's file: leave that file as it is, and go on under a free id. */
+        private String goOnUnderNewId(Conversation conversation) {
+            String first = conversation.id();
+            do {
+                conversation.branch();
+            } while (Files.exists(file(conversation.id()), LinkOption.NOFOLLOW_LINKS));
+            return "Another chat saved conversation " + first + " after this one read it. Both are kept: "
+                    + first + " as the other chat left it, and this chat as " + conversation.id() + ".";
+        }
+
+        /** The file as a conversation, or null when it is not one we would load (a link, too large, damaged). */
+        private static Conversation readIfSound(Path file) throws IOException {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > LARGEST) {
+                return null;
+            }
+            try {
+                return fromJson(idOf(file), readAtMost(file, LARGEST));
+            } catch (Damaged | IOException e) {
+                return null;
+            }
+        }
+
+        /** The same turns: who said what, and whether it was cut (another program may not keep a reasoning). */
+        private static boolean sameTurns(List<Message> a, List<Message> b) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (int i = 0; i < a.size(); i++) {
+                Message x = a.get(i);
+                Message y = b.get(i);
+                if (!x.role().equals(y.role()) || !x.content().equals(y.content()) || x.cut() != y.cut()) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static ObjectNode toJson(Conversation conversation) {
             ObjectNode root = JSON.createObjectNode();
             root.put("id", conversation.id());
             root.put("title", conversation.title()); // near the start: /list reads no further
+            if (conversation.titledByUser()) { // so that no reader mistakes it for the first question's
+                root.put("title_by_user", true);
+            }
             root.put("created", conversation.created.toString());
             root.put("updated", Instant.now().toString());
             root.put("model", conversation.model());
@@ -2208,11 +2286,33 @@ public class chat {
             ArrayNode list = root.putArray("messages");
             for (Message message : conversation.messages()) {
                 ObjectNode node = list.addObject().put("role", message.role()).put("content", message.content());
+                if (message.reasoning() != null) {
+                    node.put("reasoning", message.reasoning());
+                }
                 if (message.cut()) {
                     node.put("cut", true);
                 }
             }
             return root;
+        }
+
+        /**
+         * Removes the temporary files a save of ID left when its program was killed mid-write
+         * (".ID.json.PID.tmp"; the devs app's ".ID.json.PID.THREAD.tmp"), so that none pile up.
+         * Called holding the lock: every writer of this folder writes holding it, so none of
+         * these files is still being written.
+         */
+        private void removeLeftovers(String id) throws IOException {
+            if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            String prefix = "." + id + ".json.";
+            try (Stream<Path> entries = Files.list(folder)) {
+                for (Path leftover : entries.filter(p -> p.getFileName().toString().startsWith(prefix)
+                        && p.getFileName().toString().endsWith(".tmp")).toList()) {
+                    Files.deleteIfExists(leftover);
+                }
+            }
         }
 
         /** Reads a saved conversation; a damaged file is reported, without quoting it, and left exactly as it is. */
@@ -2237,7 +2337,7 @@ public class chat {
             }
             try {
                 Conversation conversation = fromJson(id, bytes);
-                conversation.savedFingerprint = sha256(bytes);
+                conversation.saved(bytes);
                 return conversation;
             } catch (Damaged e) {
                 throw new ChatException("The conversation file " + file + " is damaged (" + e.getMessage()
@@ -2250,23 +2350,43 @@ public class chat {
                     + "a chat).");
         }
 
-        /** Removes a saved conversation for good; returns its title, for the sentence that says so. */
+        /**
+         * Removes a saved conversation for good; returns its title, for the sentence that says so.
+         * Looked at and removed under the lock, so that what is removed is what was looked at.
+         */
         public String delete(String id) {
             Path file = file(id);
-            if (!id.matches("[A-Za-z0-9_.-]+") || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                throw noSuchConversation(id); // a link is not ours to remove either
+            if (!id.matches("[A-Za-z0-9_.-]+")) {
+                throw noSuchConversation(id);
             }
-            String title = titleOf(file);
             try {
-                locked(() -> Files.deleteIfExists(file));
+                return locked(() -> {
+                    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                        throw noSuchConversation(id);
+                    }
+                    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) { // a link is not ours to remove
+                        throw new ChatException("The conversation file " + file + " is a link or not a plain file, "
+                                + "so it was left as it is. Saved conversations are plain files.");
+                    }
+                    String title = titleOf(file);
+                    Files.delete(file);
+                    return title;
+                });
             } catch (IOException e) {
                 throw new ChatException("Could not delete the conversation file " + file + " (" + describe(e) + ").");
             }
-            return title;
         }
 
-        /** Gives a saved conversation a title of your own; returns it as it was kept (see Conversation.rename). */
+        /**
+         * Gives a saved conversation a title of your own (1 to 200 characters); returns it as it
+         * was kept. Loaded and saved in one hold of the lock: a save slipping in between would
+         * turn the rename into a copy.
+         */
         public String rename(String id, String title) {
+            if (title == null || title.isBlank()) {
+                throw new ChatException("A title is 1 to " + Conversation.LONGEST_TITLE + " characters long; this one "
+                        + "is blank.", 2);
+            }
             try {
                 return locked(() -> {
                     Conversation conversation = load(id);
@@ -2326,11 +2446,20 @@ public class chat {
                 if (!node.path("content").isTextual()) {
                     throw new Damaged("message " + number + " has no text");
                 }
-                conversation.add(new Message(role, node.get("content").asText(), node.path("cut").asBoolean(false)));
+                String reasoning = textOrNull(node, "reasoning",
+                        "message " + number + " has a reasoning that is not text");
+                conversation.add(new Message(role, node.get("content").asText(), reasoning,
+                        node.path("cut").asBoolean(false)));
             }
-            // A title that is not the first question's was given to it (/rename, or the page).
-            if (root.path("title").isTextual() && !root.path("title").asText().equals(conversation.firstQuestion())) {
-                conversation.rename(root.path("title").asText());
+            JsonNode byUser = root.path("title_by_user");
+            if (byUser.isBoolean() && byUser.booleanValue()) {
+                // Taken whole, as the user gave it (in the page, or with /rename): not cut again here.
+                conversation.title = blankToNull(textOrNull(root, "title", "its title is not text"));
+            } else if (byUser.isMissingNode() && root.path("title").isTextual()
+                    && !root.path("title").asText().equals(conversation.firstQuestion())) {
+                // A file chat.java renamed before it wrote "title_by_user" (3 December 2026): a title
+                // that is not the first question's was given by the user. The next save adds the field.
+                conversation.title = blankToNull(root.path("title").asText());
             }
             return conversation;
         }
@@ -2421,7 +2550,7 @@ public class chat {
             return HexFormat.of().formatHex(digest.digest());
         }
 
-        private static String sha256(byte[] bytes) {
+        static String sha256(byte[] bytes) {
             return HexFormat.of().formatHex(sha256().digest(bytes));
         }
 
@@ -2473,19 +2602,34 @@ public class chat {
         boolean posix = createPrivateFolder(folder);
         Path temporary = folder.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
-            Files.deleteIfExists(temporary);
-            if (posix) {
-                Files.createFile(temporary, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rw-------")));
-            }
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            Files.deleteIfExists(temporary); // left by a killed program that had our pid
+            // Made new (CREATE_NEW): anything that appears under its name meanwhile, a link
+            // above all, is refused, never written through.
+            Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try (FileChannel channel = posix
+                    ? FileChannel.open(temporary, options, PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rw-------")))
+                    : FileChannel.open(temporary, options)) {
                 writeAll(channel, ByteBuffer.wrap(bytes));
                 channel.force(true);
             }
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temporary);
+        }
+        syncFolder(folder);
+    }
+
+    /**
+     * The rename is atomic at once, but lasts through a power cut only once the folder
+     * itself reaches the disk. Some systems cannot open a folder (Windows): there the
+     * rename is as lasting as it gets, and the file is written all the same.
+     */
+    static void syncFolder(Path folder) {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Written and renamed; only its survival of a power cut is less sure.
         }
     }
 
@@ -3304,9 +3448,17 @@ public class chat {
             Spinner spinner = new Spinner(terminal);
             StringBuilder arrived = new StringBuilder(); // the pieces of one network read
             StreamListener printer = new StreamListener() {
-                /** For safety: the answer so far, saved every SAVE_EVERY while it grows. */
+                /** For safety: the answer so far (and what the model thought first), saved every SAVE_EVERY. */
                 private final StringBuilder soFar = new StringBuilder();
+                private final StringBuilder thoughtSoFar = new StringBuilder();
                 private long lastSave = System.nanoTime();
+
+                @Override
+                public void onReasoning(String text) {
+                    if (store != null) {
+                        thoughtSoFar.append(text);
+                    }
+                }
 
                 @Override
                 public void onContent(String text) {
@@ -3323,7 +3475,8 @@ public class chat {
                     terminal.out.flush();
                     arrived.setLength(0);
                     if (soFar.length() > 0 && System.nanoTime() - lastSave >= SAVE_EVERY.toNanos()) {
-                        saveAlongTheWay(soFar.toString());
+                        saveAlongTheWay(new Message("assistant", soFar.toString(),
+                                reasoningOrNull(thoughtSoFar.toString()), true));
                         lastSave = System.nanoTime();
                     }
                 }
@@ -3354,7 +3507,9 @@ public class chat {
             if (reply.content().isEmpty() && !reply.complete()) {
                 conversation.removeLast();
             } else {
-                conversation.add(new Message("assistant", reply.content(), !reply.complete()));
+                // The reasoning is kept with the answer (never sent again): the stream bounded both together.
+                conversation.add(new Message("assistant", reply.content(), reasoningOrNull(reply.reasoning()),
+                        !reply.complete()));
             }
             save();
             answering = false; // only now may Ctrl-C end the chat: this turn is saved
@@ -3418,6 +3573,7 @@ public class chat {
                 request.add(Message.system(system));
             }
             for (Message message : conversation.messages().subList(leftOut, conversation.messages().size())) {
+                // Role and content only: a saved reasoning is the model's own aside, never sent back to it.
                 request.add(new Message(message.role(), message.content()));
             }
             return request;
@@ -3491,17 +3647,22 @@ public class chat {
             }
         }
 
+        /** A reply's reasoning as a message keeps it: null when the model thought nothing aloud. */
+        private static String reasoningOrNull(String reasoning) {
+            return reasoning == null || reasoning.isEmpty() ? null : reasoning;
+        }
+
         /**
          * A save in the middle of a turn: the question before it is sent, or the answer so far
          * (PARTIAL, marked cut until it is whole). A failure is not said here: the save that
          * ends the turn says it, if it fails too.
          */
-        private void saveAlongTheWay(String partial) {
+        private void saveAlongTheWay(Message partial) {
             if (store == null) {
                 return;
             }
             if (partial != null) {
-                conversation.add(new Message("assistant", partial, true));
+                conversation.add(partial);
             }
             try {
                 String notice = store.save(conversation);

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -407,6 +408,155 @@ class ConversationStoreTest {
     }
 
     // ---------------------------------------------------------------------------------
+    // The fields the devs app writes too: a message's reasoning, the user's title
+    // (docs/conversations.md). Renaming, deleting, and what a killed save leaves behind.
+    // ---------------------------------------------------------------------------------
+
+    @Test
+    void a_messages_reasoning_is_saved_after_its_content_and_loads_back() throws IOException {
+        Conversation conversation = conversation("20260101-120000-abcd", "Tell me a story");
+        conversation.add(new Message("assistant", "Once upon a time.", "A story, then. Short.", false));
+        ConversationStore store = new ConversationStore(home);
+
+        store.save(conversation);
+
+        JsonNode answer = JSON.readTree(home.resolve("conversations/20260101-120000-abcd.json").toFile())
+                .path("messages").get(1);
+        assertEquals(List.of("role", "content", "reasoning"), fieldNames(answer));
+        assertEquals("A story, then. Short.", answer.path("reasoning").asText());
+        assertEquals(conversation.messages(), store.load("20260101-120000-abcd").messages());
+        assertNull(store.load("20260101-120000-abcd").messages().get(0).reasoning());
+    }
+
+    @Test
+    void a_reasoning_that_is_not_text_makes_the_file_damaged_and_it_is_left_byte_for_byte() throws IOException {
+        Path file = planted("20260101-120000-abcd", "{\"created\": \"2026-01-01T12:00:00Z\", \"messages\": ["
+                + "{\"role\": \"user\", \"content\": \"hi\"}, "
+                + "{\"role\": \"assistant\", \"content\": \"hello\", \"reasoning\": {\"secret\": 42}}]}");
+        byte[] before = Files.readAllBytes(file);
+
+        ChatException error = assertThrows(ChatException.class,
+                () -> new ConversationStore(home).load("20260101-120000-abcd"));
+
+        assertEquals("The conversation file " + file + " is damaged (message 2 has a reasoning that is not text). "
+                + "It was left as it is.", error.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file));
+    }
+
+    @Test
+    void a_rename_is_saved_as_the_users_title_and_stays_as_the_conversation_goes_on() throws IOException {
+        ConversationStore store = new ConversationStore(home);
+        store.save(conversation("20260101-120000-abcd", "Plan a trip to Rome", "Gladly."));
+
+        store.rename("20260101-120000-abcd", "Holiday 2027");
+        Conversation loaded = store.load("20260101-120000-abcd");
+        loaded.add(Message.user("And Florence?"));
+        store.save(loaded);
+
+        JsonNode root = JSON.readTree(home.resolve("conversations/20260101-120000-abcd.json").toFile());
+        assertEquals(List.of("id", "title", "title_by_user", "created"), fieldNames(root).subList(0, 4));
+        assertTrue(root.path("title_by_user").booleanValue());
+        assertEquals("Holiday 2027", root.path("title").asText());
+        assertEquals(List.of("20260101-120000-abcd  Holiday 2027"), store.list());
+    }
+
+    @Test
+    void a_users_title_that_is_the_first_question_stays_the_users_title() throws IOException {
+        // The page's rename to the very words of the first question: only the flag says it is the user's.
+        planted("20260101-120000-abcd", "{\"title\": \"Plan a trip\", \"title_by_user\": true, "
+                + "\"created\": \"2026-01-01T12:00:00Z\", \"messages\": [{\"role\": \"user\", \"content\": \"Plan a trip\"}]}");
+        ConversationStore store = new ConversationStore(home);
+
+        Conversation loaded = store.load("20260101-120000-abcd");
+        store.save(loaded);
+
+        assertTrue(loaded.titledByUser());
+        assertTrue(JSON.readTree(home.resolve("conversations/20260101-120000-abcd.json").toFile())
+                .path("title_by_user").booleanValue());
+    }
+
+    @Test
+    void a_users_title_of_200_characters_from_the_page_is_kept_whole() throws IOException {
+        String title = "A long title ".repeat(16).substring(0, 200);
+        planted("20260101-120000-abcd", "{\"title\": \"" + title + "\", \"title_by_user\": true, "
+                + "\"created\": \"2026-01-01T12:00:00Z\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
+
+        assertEquals(title, new ConversationStore(home).load("20260101-120000-abcd").title());
+    }
+
+    @Test
+    void a_users_title_that_is_not_text_makes_the_file_damaged() throws IOException {
+        Path file = planted("20260101-120000-abcd", "{\"title\": 7, \"title_by_user\": true, "
+                + "\"created\": \"2026-01-01T12:00:00Z\", \"messages\": []}");
+
+        ChatException error = assertThrows(ChatException.class,
+                () -> new ConversationStore(home).load("20260101-120000-abcd"));
+
+        assertEquals("The conversation file " + file + " is damaged (its title is not text). It was left as it is.",
+                error.getMessage());
+    }
+
+    @Test
+    void a_rename_by_another_chat_while_this_one_is_open_is_kept_and_this_chat_saves_in_place() {
+        ConversationStore store = new ConversationStore(home);
+        Conversation open = conversation("20260101-120000-abcd", "Plan a trip to Rome", "Gladly.");
+        store.save(open);
+        new ConversationStore(home).rename("20260101-120000-abcd", "Holiday 2027");
+
+        open.add(Message.user("And Florence?"));
+        String notice = store.save(open);
+
+        assertNull(notice);
+        assertEquals(List.of("20260101-120000-abcd  Holiday 2027"), store.list());
+        assertEquals(3, store.load("20260101-120000-abcd").messages().size());
+    }
+
+    @Test
+    void a_title_over_200_characters_is_refused_and_the_file_keeps_its_title() throws IOException {
+        ConversationStore store = new ConversationStore(home);
+        store.save(conversation("20260101-120000-abcd", "Plan a trip to Rome"));
+        byte[] before = Files.readAllBytes(home.resolve("conversations/20260101-120000-abcd.json"));
+
+        ChatException error = assertThrows(ChatException.class,
+                () -> store.rename("20260101-120000-abcd", "x".repeat(201)));
+
+        assertEquals("A title is 1 to 200 characters long; this one has 201.", error.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(home.resolve("conversations/20260101-120000-abcd.json")));
+    }
+
+    @Test
+    void delete_refuses_a_link_says_so_and_leaves_it_and_what_it_points_to() throws IOException {
+        Path elsewhere = Files.writeString(home.resolve("elsewhere.json"), "{\"created\": \"2026-01-01T12:00:00Z\", "
+                + "\"title\": \"not yours\", \"messages\": []}");
+        Path link = Files.createSymbolicLink(Files.createDirectories(home.resolve("conversations")).resolve("link.json"),
+                elsewhere);
+
+        ChatException error = assertThrows(ChatException.class, () -> new ConversationStore(home).delete("link"));
+
+        assertEquals("The conversation file " + link + " is a link or not a plain file, so it was left as it is. "
+                + "Saved conversations are plain files.", error.getMessage());
+        assertTrue(Files.isSymbolicLink(link));
+        assertTrue(Files.exists(elsewhere));
+    }
+
+    @Test
+    void a_save_removes_the_temporary_files_killed_saves_of_that_conversation_left() throws IOException {
+        ConversationStore store = new ConversationStore(home);
+        Conversation conversation = conversation("20260101-120000-abcd", "first", "answer one");
+        store.save(conversation);
+        Path folder = home.resolve("conversations");
+        // Left by a chat.java killed mid-save, by a devs app killed mid-save, and by a save of another conversation.
+        Files.writeString(folder.resolve(".20260101-120000-abcd.json.4242.tmp"), "{\"id\": \"2026");
+        Files.writeString(folder.resolve(".20260101-120000-abcd.json.4243.17.tmp"), "{\"id\": \"2026");
+        Files.writeString(folder.resolve(".20260101-120000-ffff.json.4242.tmp"), "{\"id\": \"2026");
+
+        conversation.add(Message.user("second"));
+        store.save(conversation);
+
+        assertEquals(List.of(".20260101-120000-ffff.json.4242.tmp", "20260101-120000-abcd.json"), namesIn(folder));
+    }
+
+    // ---------------------------------------------------------------------------------
 
     /** A conversation of alternating turns: a question, its answer, the next question, ... */
     static Conversation conversation(String id, String... turns) {
@@ -432,6 +582,12 @@ class ConversationStoreTest {
 
     private static String permissions(Path path) throws IOException {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     private static List<String> namesIn(Path folder) throws IOException {

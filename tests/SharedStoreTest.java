@@ -149,14 +149,11 @@ class SharedStoreTest {
     }
 
     /**
-     * What chat.java drops today: a message's reasoning and the title the user gave. It
-     * loads them without complaint and saves the conversation without them. When chat.java
-     * keeps them (docs/conversations.md, "What chat.java must do"), this test fails: turn
-     * its two assertions into "kept" (assertEquals with the reasoning and the title), the
-     * proof of that fix.
+     * A message's reasoning and the title the user gave, both written by the devs app, stay
+     * when chat.java goes on with the conversation and saves it (it used to drop both).
      */
     @Test
-    void what_chat_java_drops_today_a_messages_reasoning_and_the_users_title() {
+    void chat_java_keeps_a_messages_reasoning_and_the_users_title_when_it_saves() {
         bnagpt.devs.model.ConversationStore devs = new bnagpt.devs.model.ConversationStore(home);
         bnagpt.devs.model.Conversation page = devsConversation();
         page.title("Bedtime stories");
@@ -168,9 +165,61 @@ class SharedStoreTest {
         terminal.save(continued);
         bnagpt.devs.model.Conversation back = devs.load(page.id());
 
-        assertNull(back.messages().get(1).reasoning(), "dropped: was \"A story, then.\"");
-        assertFalse(back.titled(), "dropped: was \"Bedtime stories\"");
-        assertEquals("Tell me a story", back.title());
+        assertEquals("A story, then.", back.messages().get(1).reasoning());
+        assertTrue(back.titled());
+        assertEquals("Bedtime stories", back.title());
+        assertEquals(page.id(), back.id()); // and in place: nothing was forked
+    }
+
+    @Test
+    void a_title_given_in_chat_java_is_the_users_title_in_the_devs_app() {
+        chat.ConversationStore terminal = new chat.ConversationStore(home);
+        chat.Conversation conversation = new chat.Conversation();
+        conversation.add(chatMessage("user", "Tell me a story"));
+        terminal.save(conversation);
+        terminal.rename(conversation.id(), "Bedtime stories");
+
+        bnagpt.devs.model.ConversationStore devs = new bnagpt.devs.model.ConversationStore(home);
+        bnagpt.devs.model.Conversation inThePage = devs.load(conversation.id());
+        inThePage.add(Message.user("Go on"));
+        devs.save(inThePage);
+
+        assertTrue(inThePage.titled());
+        assertEquals("Bedtime stories", devs.load(conversation.id()).title());
+        assertEquals("Bedtime stories", terminal.load(conversation.id()).title());
+    }
+
+    @Test
+    void a_reasoning_chat_java_saves_is_the_messages_reasoning_in_the_devs_app() {
+        chat.ConversationStore terminal = new chat.ConversationStore(home);
+        chat.Conversation conversation = new chat.Conversation();
+        conversation.add(chatMessage("user", "Tell me a story"));
+        conversation.add(new chat.Message("assistant", "Once upon a time.", "A story, then.", false));
+        terminal.save(conversation);
+
+        Message answer = new bnagpt.devs.model.ConversationStore(home).load(conversation.id()).messages().get(1);
+
+        assertEquals(new Message("assistant", "Once upon a time.", "A story, then.", false), answer);
+    }
+
+    @Test
+    void a_rename_in_the_page_while_chat_java_has_the_conversation_open_is_no_copy() {
+        chat.ConversationStore terminal = new chat.ConversationStore(home);
+        chat.Conversation open = new chat.Conversation();
+        open.add(chatMessage("user", "Tell me a story"));
+        open.add(chatMessage("assistant", "Once upon a time."));
+        terminal.save(open);
+        bnagpt.devs.model.ConversationStore devs = new bnagpt.devs.model.ConversationStore(home);
+        devs.rename(open.id(), "Bedtime stories");
+
+        open.add(chatMessage("user", "Go on"));
+        String notice = terminal.save(open);
+
+        assertNull(notice);
+        assertEquals(List.of(open.id()), devs.list().stream().map(s -> s.id()).toList());
+        bnagpt.devs.model.Conversation back = devs.load(open.id());
+        assertEquals("Bedtime stories", back.title());
+        assertEquals(3, back.messages().size());
     }
 
     // ---------------------------------------------------------------------------------
@@ -188,7 +237,7 @@ class SharedStoreTest {
         return conversation;
     }
 
-    /** chat.java's messages are made here only: its Message record may grow a reasoning. */
+    /** chat.java's messages without a reasoning: its 2- and 3-argument constructors, kept for every caller. */
     private static chat.Message chatMessage(String role, String content) {
         return chatMessage(role, content, false);
     }
