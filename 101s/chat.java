@@ -16,8 +16,9 @@
 // New here? Start with the beginner track beside this file: simple_chatbot.java (Part 0,
 // the article's steps in 200 lines), then chatbot_with_memory.java (Part 1: memory and
 // saved conversations), then this file: the complete edition, which adds what a chat used
-// every day needs (retries, the stop button, assistants, JSON mode, speed). web.java, also
-// beside it, serves this same chat as the article's page, in your browser.
+// every day needs (retries, the stop button, assistants, JSON mode, speed). The article's
+// page, in your browser, is the devs track's (../devs/, ./jbang web): it keeps its
+// conversations beside this chat's, so either goes on with what the other saved.
 //
 // On a first read, follow the steps: 3 (configuration), 3.2 (the stream parser),
 // 3.3 (the client), 5 (the conversation) and 4, 6, 7 (the chat loop) are Part 0, a
