@@ -70,6 +70,25 @@ class DevsAskProcessTest {
     }
 
     @Test
+    void an_assistant_gives_the_model_its_instructions_and_an_unknown_one_is_a_sentence() throws Exception {
+        ChatCommand.Result result = ask(env(), "", "-a", "pirate", "Who are you?");
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals("You said \"Who are you?\". This is the first message of our conversation. My instructions begin: "
+                + "\"You are Captain Byte, a cheerful pirate who teaches programm\".\n", result.stdout());
+        String sent = groq.lastRequestBody();
+        assertTrue(sent.contains("\"role\":\"system\"") && sent.contains("You are Captain Byte, a cheerful pirate"), sent);
+        assertTrue(sent.contains("\"model\":\"openai/gpt-oss-20b\""), "the assistant's model: " + sent);
+
+        int requests = groq.requestCount();
+        ChatCommand.Result unknown = ask(env(), "", "--assistant", "nobody", "hi");
+        assertEquals(2, unknown.exitCode());
+        assertEquals("", unknown.stdout());
+        assertTrue(unknown.stderr().startsWith("There is no assistant \"nobody\".")
+                && unknown.stderr().contains("pirate, recipe"), unknown.stderr());
+        assertEquals(requests, groq.requestCount(), "nothing was sent");
+    }
+
+    @Test
     void the_answer_streams_to_stdout_and_nothing_else_does() throws Exception {
         ChatCommand.Result result = ask(env(), "", "hello there");
         assertEquals(0, result.exitCode(), result.stderr());
