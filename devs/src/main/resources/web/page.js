@@ -117,7 +117,9 @@ function handle(event, answer) {
         $("prompt").value = answer.question;
         fitPrompt();
       }
-      answer.bubble.lastChild.scrollIntoView({ block: "end" });
+      // The error is the last thing in the list: to the very end, past the list's padding (scrolling
+      // the sentence itself into view can leave a fraction of a pixel of it below the fold).
+      scrollDown();
       return true;
     case "done":
       keep(event.conversation);
