@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bnagpt.devs.model.Conversation;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.model.Message;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,9 +77,11 @@ class DevsAskProcessTest {
         assertEquals(0, result.exitCode(), result.stderr());
         assertEquals("You said \"Who are you?\". This is the first message of our conversation. My instructions begin: "
                 + "\"You are Captain Byte, a cheerful pirate who teaches programm\".\n", result.stdout());
-        String sent = groq.lastRequestBody();
-        assertTrue(sent.contains("\"role\":\"system\"") && sent.contains("You are Captain Byte, a cheerful pirate"), sent);
-        assertTrue(sent.contains("\"model\":\"openai/gpt-oss-20b\""), "the assistant's model: " + sent);
+        JsonNode sent = new ObjectMapper().readTree(groq.lastRequestBody());
+        assertEquals("system", sent.path("messages").get(0).path("role").asText(), sent.toString());
+        assertTrue(sent.path("messages").get(0).path("content").asText().startsWith("You are Captain Byte, a cheerful pirate"),
+                sent.toString());
+        assertEquals("openai/gpt-oss-20b", sent.path("model").asText(), "the assistant's model");
 
         int requests = groq.requestCount();
         ChatCommand.Result unknown = ask(env(), "", "--assistant", "nobody", "hi");
