@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bnagpt.devs.model.Conversation;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.model.Message;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,6 +69,27 @@ class DevsAskProcessTest {
     static void kill(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
+    }
+
+    @Test
+    void an_assistant_gives_the_model_its_instructions_and_an_unknown_one_is_a_sentence() throws Exception {
+        ChatCommand.Result result = ask(env(), "", "-a", "pirate", "Who are you?");
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals("You said \"Who are you?\". This is the first message of our conversation. My instructions begin: "
+                + "\"You are Captain Byte, a cheerful pirate who teaches programm\".\n", result.stdout());
+        JsonNode sent = new ObjectMapper().readTree(groq.lastRequestBody());
+        assertEquals("system", sent.path("messages").get(0).path("role").asText(), sent.toString());
+        assertTrue(sent.path("messages").get(0).path("content").asText().startsWith("You are Captain Byte, a cheerful pirate"),
+                sent.toString());
+        assertEquals("openai/gpt-oss-20b", sent.path("model").asText(), "the assistant's model");
+
+        int requests = groq.requestCount();
+        ChatCommand.Result unknown = ask(env(), "", "--assistant", "nobody", "hi");
+        assertEquals(2, unknown.exitCode());
+        assertEquals("", unknown.stdout());
+        assertTrue(unknown.stderr().startsWith("There is no assistant \"nobody\".")
+                && unknown.stderr().contains("pirate, recipe"), unknown.stderr());
+        assertEquals(requests, groq.requestCount(), "nothing was sent");
     }
 
     @Test

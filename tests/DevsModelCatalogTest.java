@@ -83,6 +83,50 @@ class DevsModelCatalogTest {
     }
 
     @Test
+    void after_a_hang_the_next_caller_waits_for_nothing_and_asks_nobody() {
+        SlowModels llm = new SlowModels();
+        ModelCatalog catalog = new ModelCatalog(llm, Duration.ofMillis(300), Duration.ofSeconds(60), Duration.ofSeconds(30),
+                System::nanoTime);
+        try {
+            long start = System.nanoTime();
+            catalog.models();
+            long firstMillis = (System.nanoTime() - start) / 1_000_000;
+            start = System.nanoTime();
+            assertEquals(List.of(), catalog.models());
+            long secondMillis = (System.nanoTime() - start) / 1_000_000;
+
+            assertTrue(firstMillis >= 250 && firstMillis < 2000, "the first waits the limit: " + firstMillis + " ms");
+            assertTrue(secondMillis < 100, "the failure is remembered: " + secondMillis + " ms");
+            assertEquals(1, llm.calls.get());
+        } finally {
+            llm.gate.countDown();
+        }
+    }
+
+    @Test
+    void two_hundred_callers_while_a_slow_server_answers_all_get_its_list_from_one_request() throws Exception {
+        SlowModels llm = new SlowModels();
+        ModelCatalog catalog = new ModelCatalog(llm, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30),
+                System::nanoTime);
+        ExecutorService pool = Executors.newFixedThreadPool(200);
+        try {
+            List<Future<List<Llm.ModelInfo>>> answers = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                answers.add(pool.submit(catalog::models));
+            }
+            Thread.sleep(200);
+            llm.gate.countDown();
+            for (Future<List<Llm.ModelInfo>> answer : answers) {
+                assertEquals(MODELS, answer.get());
+            }
+            assertEquals(1, llm.calls.get());
+            assertNull(catalog.error());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void a_failure_is_remembered_for_a_while_then_asked_again() {
         SlowModels llm = new SlowModels();
         llm.failure = "Could not reach the server.";

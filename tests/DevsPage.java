@@ -1,21 +1,25 @@
 package bnagpt;
 
 import bnagpt.devs.controller.ChatbotWithMemoryEngine;
+import bnagpt.devs.controller.ModelCatalog;
 import bnagpt.devs.controller.SimpleChatEngine;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.OpenAiCompatibleLlm;
+import bnagpt.devs.model.AssistantShelf;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.view.web.WebServer;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The devs page's server for tests, started in the test's JVM as App starts it: the two
  * engines on LangChain4j, the store in HOME, the page's files read from where they are
- * written (devs/src/main/resources/web), so a change to them needs no build.
+ * written (devs/src/main/resources/web), so a change to them needs no build; the assistants
+ * in HOME/assistants and the repository's ./assistants, as App finds them.
  */
 final class DevsPage {
     private DevsPage() {}
@@ -28,10 +32,14 @@ final class DevsPage {
 
     static WebServer start(Llm llm, Path home, String host) {
         ConversationStore store = new ConversationStore(home);
-        return WebServer.start(llm, store, Map.of(
+        return WebServer.start(new ModelCatalog(llm), store, assistants(home), Map.of(
                         "simple", new SimpleChatEngine(llm, ANSWER_LIMIT),
                         "memory", new ChatbotWithMemoryEngine(llm, store, ANSWER_LIMIT, Duration.ofSeconds(3))),
                 host, 0, files(), new PrintStream(OutputStream.nullOutputStream()));
+    }
+
+    static AssistantShelf assistants(Path home) {
+        return new AssistantShelf(List.of(home.resolve("assistants"), Repo.file("assistants")));
     }
 
     static Path files() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import bnagpt.devs.controller.ModelCatalog;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.OpenAiCompatibleLlm;
 import bnagpt.devs.llm.Stop;
@@ -99,7 +100,7 @@ class WebServerStartTest {
         OpenAiCompatibleLlm llm = new OpenAiCompatibleLlm(groq.baseUrl(), Clients.KEY, Clients.MODEL);
         ConversationStore store = new ConversationStore(Files.createTempDirectory(home, "ports"));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (WebServer next = WebServer.start(llm, store, Map.of(), "127.0.0.1", server.port(), DevsPage.files(),
+        try (WebServer next = WebServer.start(new ModelCatalog(llm), store, DevsPage.assistants(home), Map.of(), "127.0.0.1", server.port(), DevsPage.files(),
                 new PrintStream(log, true, StandardCharsets.UTF_8))) {
             assertTrue(next.port() > server.port() && next.port() <= server.port() + 20, String.valueOf(next.port()));
             assertEquals("Port " + server.port() + " is taken; using " + next.port() + " instead.",

@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -180,6 +182,19 @@ class WebServerTest {
         }
         try (Response favicon = call(new Request.Builder().url(base() + "/logo.svg"))) {
             assertEquals("image/svg+xml", favicon.header("Content-Type"));
+        }
+    }
+
+    @Test
+    void the_picker_offers_the_default_model_first_and_each_of_the_servers_models_once() throws IOException {
+        try (Response response = call(withSecret("/api/models"))) {
+            JsonNode offer = JSON.readTree(response.body().string());
+            List<String> models = new ArrayList<>();
+            offer.path("models").forEach(model -> models.add(model.asText()));
+            assertEquals(Clients.MODEL, models.get(0));
+            assertTrue(models.contains("qwen/qwen3-32b"), models.toString());
+            assertEquals(models.size(), new HashSet<>(models).size(), "each once: " + models);
+            assertTrue(offer.path("problem").isMissingNode(), offer.toString());
         }
     }
 

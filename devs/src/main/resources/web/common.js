@@ -17,6 +17,7 @@ export const page = {
   streaming: false,
   locked: false,
   conversations: [],
+  assistants: [], // the shelf's, from /api/state
 };
 
 export const $ = (id) => document.getElementById(id);

@@ -11,7 +11,7 @@
 import { $, PAGES, SERVER_GONE, api, element, hasSecret, lock, page, takeSecret } from "./common.js";
 import { assistantBubble, follow, followAnswer, markCut, scrollDown, setHtml, showError, showUser, trackFollowing }
   from "./messages.js";
-import { closeSidebar, loadState, newChat, openConversation, openSidebar, refreshConversations, showConversations }
+import { chooseAssistant, closeSidebar, loadState, newChat, openConversation, openSidebar, refreshConversations, showConversations }
   from "./sidebar.js";
 
 const THEME_KEY = "bnagpt-theme";
@@ -38,6 +38,7 @@ async function send() {
       message: text,
       model: $("model").value,
       system: $("system").value,
+      assistant: $("assistant").value || null,
       json: $("json").checked,
     });
     finished = await readEvents(response, answer);
@@ -116,7 +117,9 @@ function handle(event, answer) {
         $("prompt").value = answer.question;
         fitPrompt();
       }
-      answer.bubble.lastChild.scrollIntoView({ block: "end" });
+      // The error is the last thing in the list: to the very end, past the list's padding (scrolling
+      // the sentence itself into view can leave a fraction of a pixel of it below the fold).
+      scrollDown();
       return true;
     case "done":
       keep(event.conversation);
@@ -208,6 +211,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("stop").addEventListener("click", stop);
   $("new-chat").addEventListener("click", newChat);
   $("search").addEventListener("input", showConversations);
+  $("assistant").addEventListener("change", chooseAssistant);
+  $("system").addEventListener("input", () => { $("assistant").value = ""; }); // your own words now
   $("menu").addEventListener("click", (event) => {
     event.stopPropagation();
     openSidebar(!document.body.classList.contains("sidebar-open"));

@@ -1,4 +1,4 @@
-// bnaGPT's page: the sidebar. The model picker, and on the Chatbot With Memory page the
+// bnaGPT's page: the sidebar. The model picker, the assistants, and on the Chatbot With Memory page the
 // saved conversations, grouped by date, with a search box, rename and delete. On a phone it
 // slides over the chat.
 import { $, PAGES, api, element, page } from "./common.js";
@@ -7,6 +7,8 @@ import { assistantBubble, markCut, scrollDown, setHtml, showError, showUser } fr
 export async function loadState() {
   const state = await (await api("/api/state")).json();
   fill($("model"), [state.model]);
+  page.assistants = state.assistants;
+  $("assistant").append(...state.assistants.map((a) => new Option(a.name, a.id)));
   page.conversations = state.conversations;
   showConversations();
   loadModels(); // not awaited: a slow server's list must not hold up the page
@@ -22,6 +24,22 @@ async function loadModels() {
     $("models-note").hidden = false;
     $("models-note").textContent = e.message;
   }
+}
+
+/**
+ * An assistant's instructions fill the system prompt, and its model (when it names one) the
+ * picker; the server sends the assistant's own instructions, found by its id.
+ */
+export function chooseAssistant() {
+  const assistant = page.assistants.find((a) => a.id === $("assistant").value);
+  $("system").value = assistant ? assistant.instructions : "";
+  if (assistant && assistant.model) {
+    if (![...$("model").options].some((o) => o.value === assistant.model)) {
+      $("model").append(new Option(assistant.model, assistant.model));
+    }
+    $("model").value = assistant.model;
+  }
+  closeSidebar();
 }
 
 /** The model picker's options; the one chosen stays chosen. */
@@ -146,6 +164,7 @@ export async function openConversation(id) {
     $("model").value = conversation.model;
   }
   $("system").value = conversation.system || "";
+  $("assistant").value = ""; // the conversation's own instructions, whoever wrote them
   $("json").checked = conversation.json;
   if (conversation.answering) {
     $("messages").append(element("p", "note", "This conversation is answering in another tab; reload to see it."));

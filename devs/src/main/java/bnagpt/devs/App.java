@@ -2,6 +2,7 @@ package bnagpt.devs;
 
 import bnagpt.devs.controller.ChatEngine;
 import bnagpt.devs.controller.ChatbotWithMemoryEngine;
+import bnagpt.devs.controller.ModelCatalog;
 import bnagpt.devs.controller.SimpleChatEngine;
 import bnagpt.devs.llm.Limits;
 import bnagpt.devs.llm.Llm;
@@ -9,6 +10,7 @@ import bnagpt.devs.llm.LlmFailure;
 import bnagpt.devs.llm.OpenAiCompatibleLlm;
 import bnagpt.devs.llm.RetryPolicy;
 import bnagpt.devs.llm.Stop;
+import bnagpt.devs.model.AssistantShelf;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.view.cli.Ask;
 import bnagpt.devs.view.cli.AskOptions;
@@ -18,6 +20,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -67,7 +70,7 @@ public final class App {
         ConversationStore store = new ConversationStore(settings.home());
         ChatEngine simple = new SimpleChatEngine(llm, settings.answerLimitBytes());
         ChatEngine memory = new ChatbotWithMemoryEngine(llm, store, settings.answerLimitBytes(), SAVE_EVERY);
-        return WebApp.run(args, settings, llm, store, simple, memory);
+        return WebApp.run(args, settings, new ModelCatalog(llm), store, assistants(settings), simple, memory);
     }
 
     /** ./jbang devs ask ...: the options first (--help needs no key), then the same layers as the page's. */
@@ -104,8 +107,13 @@ public final class App {
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
                 false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        Ask ask = new Ask(memory, simple, store, llm, out, err, System.console() != null);
+        Ask ask = new Ask(memory, simple, store, assistants(settings), llm, out, err, System.console() != null);
         return stoppableByCtrlC(stop -> ask.run(options, System.in, stop));
+    }
+
+    /** Yours in $BNAGPT_HOME/assistants first, then the repository's examples in ./assistants. */
+    private static AssistantShelf assistants(Settings settings) {
+        return new AssistantShelf(List.of(settings.home().resolve("assistants"), Path.of("assistants")));
     }
 
     private interface Stoppable {

@@ -4,6 +4,8 @@ import bnagpt.devs.controller.ChatEngine;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.LlmFailure;
 import bnagpt.devs.llm.Stop;
+import bnagpt.devs.model.Assistant;
+import bnagpt.devs.model.AssistantShelf;
 import bnagpt.devs.model.Conversation;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.model.StoreException;
@@ -11,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -25,17 +28,19 @@ public final class Ask {
     private final ChatEngine memory;
     private final ChatEngine simple;
     private final ConversationStore store;
+    private final AssistantShelf assistants;
     private final Llm llm;
     private final PrintStream out;
     private final PrintStream err;
     private final boolean terminal;
 
     /** TERMINAL: a person watches (stderr may then carry the thinking and a usage line, in colour). */
-    public Ask(ChatEngine memory, ChatEngine simple, ConversationStore store, Llm llm, PrintStream out, PrintStream err,
-            boolean terminal) {
+    public Ask(ChatEngine memory, ChatEngine simple, ConversationStore store, AssistantShelf assistants, Llm llm,
+            PrintStream out, PrintStream err, boolean terminal) {
         this.memory = memory;
         this.simple = simple;
         this.store = store;
+        this.assistants = assistants;
         this.llm = llm;
         this.out = out;
         this.err = err;
@@ -47,6 +52,15 @@ public final class Ask {
         if (options.listModels()) {
             return listModels();
         }
+        Assistant assistant = null;
+        if (options.assistant() != null) {
+            assistant = assistants.find(options.assistant()).orElse(null);
+            if (assistant == null) {
+                err.println("There is no assistant \"" + options.assistant() + "\". Put NAME.md or NAME.json in "
+                        + "$BNAGPT_HOME/assistants or ./assistants; these are on offer: " + offered() + ".");
+                return 2;
+            }
+        }
         String prompt = options.prompt() != null ? options.prompt() : read(stdin);
         if (prompt == null) {
             return 1;
@@ -56,7 +70,7 @@ public final class Ask {
             return 2;
         }
         try {
-            Conversation conversation = conversation(options);
+            Conversation conversation = conversation(options, assistant);
             if (conversation == null) {
                 return 1;
             }
@@ -77,7 +91,13 @@ public final class Ask {
         }
     }
 
-    private Conversation conversation(AskOptions options) {
+    private String offered() {
+        List<String> ids = assistants.list().stream().map(Assistant::id).toList();
+        return ids.isEmpty() ? "none" : String.join(", ", ids);
+    }
+
+    /** The conversation to answer in: an assistant's instructions and model, then -s and -m over them. */
+    private Conversation conversation(AskOptions options, Assistant assistant) {
         Conversation conversation;
         if (options.continueLatest()) {
             conversation = store.latest();
@@ -89,6 +109,9 @@ public final class Ask {
             conversation = store.load(options.conversationId());
         } else {
             conversation = new Conversation();
+        }
+        if (assistant != null) {
+            assistant.applyTo(conversation);
         }
         if (options.system() != null) {
             conversation.system(options.system());

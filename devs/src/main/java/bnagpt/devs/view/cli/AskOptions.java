@@ -8,8 +8,8 @@ import java.util.List;
  * The command line of {@code ./jbang devs ask}, in the style of Simon Willison's llm and of
  * chat.java: the prompt as words (or on stdin), and a few options.
  */
-public record AskOptions(String prompt, String model, String system, boolean json, boolean simple,
-        boolean continueLatest, String conversationId, boolean listModels, boolean help, Duration timeout,
+public record AskOptions(String prompt, String model, String system, String assistant, boolean json,
+        boolean simple, boolean continueLatest, String conversationId, boolean listModels, boolean help, Duration timeout,
         String maxAnswerMb) {
 
     public static final String USAGE = """
@@ -23,6 +23,8 @@ public record AskOptions(String prompt, String model, String system, boolean jso
             Options:
               -m, --model NAME        the model (default: GROQ_MODEL, or openai/gpt-oss-120b)
               -s, --system TEXT       instructions for the model (a system prompt)
+              -a, --assistant NAME    an assistant: NAME.md or NAME.json in $BNAGPT_HOME/assistants
+                                      or ./assistants gives the instructions (and maybe the model)
               --json                  JSON mode: the answer is one JSON object (say "JSON" in the prompt)
               -c, --continue          go on with the latest saved conversation
               --cid ID                go on with the saved conversation ID
@@ -44,6 +46,7 @@ public record AskOptions(String prompt, String model, String system, boolean jso
         List<String> words = new ArrayList<>();
         String model = null;
         String system = null;
+        String assistant = null;
         String id = null;
         String maxAnswerMb = null;
         Duration timeout = null;
@@ -57,6 +60,7 @@ public record AskOptions(String prompt, String model, String system, boolean jso
             switch (arg) {
                 case "-m", "--model" -> model = value(args, ++i, arg);
                 case "-s", "--system" -> system = value(args, ++i, arg);
+                case "-a", "--assistant" -> assistant = value(args, ++i, arg);
                 case "--cid" -> id = value(args, ++i, arg);
                 case "--max-answer-mb" -> maxAnswerMb = value(args, ++i, arg);
                 case "--timeout" -> timeout = seconds(value(args, ++i, arg));
@@ -85,7 +89,8 @@ public record AskOptions(String prompt, String model, String system, boolean jso
             throw new Mistake("-c goes on with the latest conversation and --cid with a given one: choose one.");
         }
         String prompt = words.isEmpty() ? null : String.join(" ", words);
-        return new AskOptions(prompt, model, system, json, simple, latest, id, models, help, timeout, maxAnswerMb);
+        return new AskOptions(prompt, model, system, assistant, json, simple, latest, id, models, help, timeout,
+                maxAnswerMb);
     }
 
     private static String value(List<String> args, int i, String option) {

@@ -4,6 +4,8 @@ import bnagpt.devs.controller.ChatEngine;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.LlmFailure;
 import bnagpt.devs.llm.Stop;
+import bnagpt.devs.model.Assistant;
+import bnagpt.devs.model.AssistantShelf;
 import bnagpt.devs.model.Conversation;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.model.StoreException;
@@ -31,6 +33,7 @@ final class ChatRoute {
     private final ObjectMapper json;
     private final Map<String, ChatEngine> engines;
     private final ConversationStore store;
+    private final AssistantShelf assistants;
     private final ScheduledExecutorService clock;
     private final PrintStream log;
     /** The stop buttons of the answers under way, by conversation. */
@@ -38,11 +41,12 @@ final class ChatRoute {
     /** When the engine last had a whole answer (System.nanoTime()): for measuring the page's speed. */
     private volatile long lastAnswerEnded;
 
-    ChatRoute(ObjectMapper json, Map<String, ChatEngine> engines, ConversationStore store,
+    ChatRoute(ObjectMapper json, Map<String, ChatEngine> engines, ConversationStore store, AssistantShelf assistants,
             ScheduledExecutorService clock, PrintStream log) {
         this.json = json;
         this.engines = Map.copyOf(engines);
         this.store = store;
+        this.assistants = assistants;
         this.clock = clock;
         this.log = log;
     }
@@ -55,7 +59,7 @@ final class ChatRoute {
         return answering.containsKey(conversation);
     }
 
-    /** POST /api/chat {page, conversation, message, model, system, json}: the answer, one event a line. */
+    /** POST /api/chat {page, conversation, message, model, system, assistant, json}: the answer, one event a line. */
     void chat(Context ctx, JsonNode body) throws IOException {
         String text = body.path("message").asText("");
         if (text.isBlank() || text.length() > MAX_MESSAGE) {
@@ -67,6 +71,7 @@ final class ChatRoute {
         if (engine == null) {
             throw new Refusal(400, "There is no page \"" + page + "\": choose Simple Chatbot or Chatbot With Memory.");
         }
+        Assistant assistant = assistant(body.path("assistant").asText(""));
         String id = body.path("conversation").asText("");
         if (answering.containsKey(id)) { // before loading it: its first question may not be saved yet
             throw busy();
@@ -79,7 +84,7 @@ final class ChatRoute {
             throw busy();
         }
         try {
-            applySettings(conversation, body);
+            applySettings(conversation, assistant, body);
             ctx.contentType("application/x-ndjson; charset=utf-8");
             ctx.res().flushBuffer(); // the headers now: the page shows the answer's bubble at once
             try (AnswerStream stream = new AnswerStream(json, ctx.res().getOutputStream(), stop, conversation.json(),
@@ -138,17 +143,31 @@ final class ChatRoute {
         stream.end(done);
     }
 
-    /** The sidebar's choices: model, instructions, JSON mode. */
-    private static void applySettings(Conversation conversation, JsonNode body) {
+    /** The assistant the page names by its id, null for none; the page can name only one on the shelf. */
+    private Assistant assistant(String id) {
+        if (id.isEmpty()) {
+            return null;
+        }
+        return assistants.find(id).orElseThrow(() -> new Refusal(400, "There is no assistant \""
+                + (id.length() > 64 ? id.substring(0, 64) + "..." : id) + "\" (any more): choose another, or none."));
+    }
+
+    /**
+     * The sidebar's choices: an assistant's instructions (and its model), or the page's own
+     * instructions; the picker's model, which the page sets to the assistant's when it names one; JSON mode.
+     */
+    private static void applySettings(Conversation conversation, Assistant assistant, JsonNode body) {
+        if (assistant != null) {
+            assistant.applyTo(conversation);
+        } else if (body.has("system")) {
+            conversation.system(body.path("system").asText(""));
+        }
         String model = body.path("model").asText("").strip();
         if (!model.isEmpty()) {
             if (model.length() > 200) {
                 throw new Refusal(400, "That model name is longer than any model's.");
             }
             conversation.model(model);
-        }
-        if (body.has("system")) {
-            conversation.system(body.path("system").asText(""));
         }
         conversation.json(body.path("json").asBoolean(false));
     }

@@ -2,7 +2,8 @@ package bnagpt.devs.view.web;
 
 import bnagpt.devs.Settings;
 import bnagpt.devs.controller.ChatEngine;
-import bnagpt.devs.llm.Llm;
+import bnagpt.devs.controller.ModelCatalog;
+import bnagpt.devs.model.AssistantShelf;
 import bnagpt.devs.model.ConversationStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,8 +20,8 @@ public final class WebApp {
     private WebApp() {}
 
     /** Returns the exit status once the server has stopped (Ctrl-C), or at once for --help or a mistake. */
-    public static int run(String[] args, Settings settings, Llm llm, ConversationStore store, ChatEngine simple,
-            ChatEngine memory) {
+    public static int run(String[] args, Settings settings, ModelCatalog models, ConversationStore store,
+            AssistantShelf assistants, ChatEngine simple, ChatEngine memory) {
         WebOptions options;
         WebServer server;
         try {
@@ -29,7 +30,7 @@ public final class WebApp {
                 System.out.print(WebOptions.HELP);
                 return 0;
             }
-            server = WebServer.start(llm, store, Map.of("simple", simple, "memory", memory), options.host(),
+            server = WebServer.start(models, store, assistants, Map.of("simple", simple, "memory", memory), options.host(),
                     options.port(), null, System.err);
         } catch (WebOptions.OptionsException | WebServer.CannotStart e) {
             System.err.println(e.getMessage());

@@ -1,11 +1,15 @@
 package bnagpt.devs.view.web;
 
 import bnagpt.devs.controller.ChatEngine;
+import bnagpt.devs.controller.ModelCatalog;
 import bnagpt.devs.llm.Llm;
+import bnagpt.devs.model.Assistant;
+import bnagpt.devs.model.AssistantShelf;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.model.StoreException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -20,9 +24,10 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -30,7 +35,8 @@ import java.util.concurrent.ThreadFactory;
 /**
  * The page's server, on Javalin: every route in {@link #routes}, every check in
  * {@link #everyRequest} and {@link Guard}, each route's work in a class of its own
- * (ChatRoute, ConversationRoutes, ModelList, PageFiles).
+ * (ChatRoute, ConversationRoutes, PageFiles); the picker's models come from the controller's
+ * ModelCatalog, the assistants from the model's AssistantShelf.
  *
  * <p>It spends your key, so it keeps itself to this machine (see Guard), forbids the page
  * any script but its own file (Content-Security-Policy) and any frame, and reads small
@@ -42,26 +48,24 @@ public final class WebServer implements AutoCloseable {
             + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private final ObjectMapper json = new ObjectMapper();
-    private final Llm llm;
+    private final ModelCatalog models;
+    private final AssistantShelf assistants;
     private final PageFiles files;
     private final ChatRoute chat;
     private final ConversationRoutes conversations;
-    private final ModelList models;
     private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(2, daemon("bnagpt-page-clock"));
-    private final ExecutorService modelRequests = Executors.newCachedThreadPool(daemon("bnagpt-models"));
     private final PrintStream log;
     private Javalin app;
     /** Set once the port is known; until then every request is refused. */
     private volatile Guard guard;
 
-    private WebServer(Llm llm, ConversationStore store, Map<String, ChatEngine> engines, Path pageFolder,
-            PrintStream log) {
-        this.llm = llm;
+    private WebServer(ModelCatalog models, ConversationStore store, AssistantShelf assistants,
+            Map<String, ChatEngine> engines, Path pageFolder, PrintStream log) {
+        this.models = models;
+        this.assistants = assistants;
         this.files = new PageFiles(pageFolder);
-        this.chat = new ChatRoute(json, engines, store, clock, log);
+        this.chat = new ChatRoute(json, engines, store, assistants, clock, log);
         this.conversations = new ConversationRoutes(json, store, chat::answering);
-        this.models = new ModelList(llm, modelRequests, Duration.ofSeconds(3),
-                Duration.ofMinutes(1), Duration.ofSeconds(30));
         this.log = log;
     }
 
@@ -70,9 +74,9 @@ public final class WebServer implements AutoCloseable {
      * ENGINES by page name: "simple" and "memory". PAGE_FOLDER null: the page's files come
      * from the class path.
      */
-    public static WebServer start(Llm llm, ConversationStore store, Map<String, ChatEngine> engines, String host,
-            int port, Path pageFolder, PrintStream log) {
-        WebServer server = new WebServer(llm, store, engines, pageFolder, log);
+    public static WebServer start(ModelCatalog models, ConversationStore store, AssistantShelf assistants,
+            Map<String, ChatEngine> engines, String host, int port, Path pageFolder, PrintStream log) {
+        WebServer server = new WebServer(models, store, assistants, engines, pageFolder, log);
         InetAddress address = resolve(host);
         for (int tried = port; ; tried++) {
             Javalin app = Javalin.create(server::configure);
@@ -190,19 +194,30 @@ public final class WebServer implements AutoCloseable {
         log.println("A browser has opened the page. For another browser, open " + address());
     }
 
-    /** What a page needs first: its default model at once, and the saved conversations. */
+    /** What a page needs first: its default model at once, the assistants, and the saved conversations. */
     private ObjectNode state() {
-        ObjectNode state = json.createObjectNode().put("model", llm.defaultModel());
+        ObjectNode state = json.createObjectNode().put("model", models.defaultModel());
+        ArrayNode shelf = state.putArray("assistants");
+        for (Assistant assistant : assistants.list()) {
+            shelf.addObject().put("id", assistant.id()).put("name", assistant.name())
+                    .put("instructions", assistant.instructions()).put("model", assistant.model());
+        }
         state.set("conversations", conversations.list());
         return state;
     }
 
-    /** The picker's models: asked for apart from the state, so a slow server never holds up the page. */
+    /**
+     * The picker's models (the default one first), asked for apart from the state, so a slow
+     * server never holds up the page; with the catalog's sentence when its list is missing.
+     */
     private ObjectNode modelOffer() {
-        ModelList.Offer offer = models.offer();
+        List<Llm.ModelInfo> listed = models.models();
+        Set<String> offered = new LinkedHashSet<>(List.of(models.defaultModel()));
+        listed.forEach(model -> offered.add(model.id()));
         ObjectNode shown = json.createObjectNode();
-        offer.models().forEach(shown.putArray("models")::add);
-        return offer.problem() == null ? shown : shown.put("problem", offer.problem());
+        offered.forEach(shown.putArray("models")::add);
+        String problem = listed.isEmpty() ? models.error() : null;
+        return problem == null ? shown : shown.put("problem", problem);
     }
 
     /** The JSON body of a request; one too big or not a JSON object is refused. */
@@ -270,7 +285,6 @@ public final class WebServer implements AutoCloseable {
         chat.stopAll();
         app.stop();
         clock.shutdownNow();
-        modelRequests.shutdownNow();
     }
 
     /** The server cannot start; the message says why and what to do. */
