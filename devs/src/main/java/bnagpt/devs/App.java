@@ -60,17 +60,27 @@ public final class App {
             System.err.println(e.getMessage());
             return 2;
         }
-        Llm llm;
+        Layers layers;
         try {
-            llm = new OpenAiCompatibleLlm(settings.baseUrl(), settings.apiKey(), settings.model());
+            layers = Layers.of(settings, Limits.DEFAULT);
         } catch (LlmFailure e) { // a proxy variable that is not an address
             System.err.println(e.getMessage());
             return 2;
         }
-        ConversationStore store = new ConversationStore(settings.home());
-        ChatEngine simple = new SimpleChatEngine(llm, settings.answerLimitBytes());
-        ChatEngine memory = new ChatbotWithMemoryEngine(llm, store, settings.answerLimitBytes(), SAVE_EVERY);
-        return WebApp.run(args, settings, new ModelCatalog(llm), store, assistants(settings), simple, memory);
+        return WebApp.run(args, settings, new ModelCatalog(layers.llm()), layers.store(), assistants(settings),
+                layers.simple(), layers.memory());
+    }
+
+    /** The layers below the views, built the same way for the page and for ask. */
+    private record Layers(Llm llm, ConversationStore store, ChatEngine simple, ChatEngine memory) {
+        /** Throws LlmFailure when a proxy variable is not an address. */
+        static Layers of(Settings settings, Limits limits) {
+            Llm llm = new OpenAiCompatibleLlm(settings.baseUrl(), settings.apiKey(), settings.model(), limits,
+                    RetryPolicy.DEFAULT, OpenAiCompatibleLlm.httpClient(System.getenv()));
+            ConversationStore store = new ConversationStore(settings.home());
+            return new Layers(llm, store, new SimpleChatEngine(llm, settings.answerLimitBytes()),
+                    new ChatbotWithMemoryEngine(llm, store, settings.answerLimitBytes(), SAVE_EVERY));
+        }
     }
 
     /** ./jbang devs ask ...: the options first (--help needs no key), then the same layers as the page's. */
@@ -92,22 +102,19 @@ public final class App {
             return 2;
         }
         Limits limits = options.timeout() == null ? Limits.DEFAULT : Limits.DEFAULT.withTimeout(options.timeout());
-        Llm llm;
+        Layers layers;
         try {
-            llm = new OpenAiCompatibleLlm(settings.baseUrl(), settings.apiKey(), settings.model(), limits,
-                    RetryPolicy.DEFAULT, OpenAiCompatibleLlm.httpClient(System.getenv()));
+            layers = Layers.of(settings, limits);
         } catch (LlmFailure e) { // a proxy variable that is not an address
             System.err.println(e.getMessage());
             return 2;
         }
-        ConversationStore store = new ConversationStore(settings.home());
-        ChatEngine simple = new SimpleChatEngine(llm, settings.answerLimitBytes());
-        ChatEngine memory = new ChatbotWithMemoryEngine(llm, store, settings.answerLimitBytes(), SAVE_EVERY);
         // UTF-8 whatever the locale says, and stdout buffered: Ask flushes it once per batch from the network.
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
                 false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        Ask ask = new Ask(memory, simple, store, assistants(settings), llm, out, err, System.console() != null);
+        Ask ask = new Ask(layers.memory(), layers.simple(), layers.store(), assistants(settings), layers.llm(), out, err,
+                System.console() != null);
         return stoppableByCtrlC(stop -> ask.run(options, System.in, stop));
     }
 
