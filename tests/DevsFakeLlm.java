@@ -54,6 +54,7 @@ final class DevsFakeLlm implements Llm {
                 return new Reply("stop", null, null, stop.reason());
             }
             listener.onContent(endless ? "piece " : pieces.get(i));
+            listener.onBatchEnd(); // as a stream read from the network: one piece per read here
             between.accept(i);
         }
         return new Reply("stop", new Usage(3, pieces.size(), java.time.Duration.ofMillis(10)), null, null);

@@ -53,7 +53,8 @@ public final class ChatbotWithMemoryEngine implements ChatEngine {
     }
 
     @Override
-    public Turn answer(Conversation conversation, String prompt, Llm.Listener listener, Stop stop) {
+    public Turn answer(Conversation conversation, Question question, Llm.Listener listener, Stop stop) {
+        String prompt = question.text(); // attachments and tools: not yet (issue 15)
         conversation.add(Message.user(prompt));
         if (conversation.model() == null) {
             conversation.model(llm.defaultModel());
@@ -108,7 +109,11 @@ public final class ChatbotWithMemoryEngine implements ChatEngine {
         return window;
     }
 
-    /** Saves the answer so far every saveEvery while it streams; the last save is the caller's. */
+    /**
+     * Saves the answer so far every saveEvery while it streams, at the end of a batch, once the
+     * view has flushed it (so a kill never leaves a file with text the user did not see); the
+     * last save is the caller's.
+     */
     private final class GrowingSave {
         private final Conversation conversation;
         private final StreamingMessage answer;
@@ -127,13 +132,11 @@ public final class ChatbotWithMemoryEngine implements ChatEngine {
                 @Override
                 public void onContent(String text) {
                     collecting.onContent(text);
-                    maybeSave();
                 }
 
                 @Override
                 public void onReasoning(String text) {
                     collecting.onReasoning(text);
-                    maybeSave();
                 }
 
                 @Override
@@ -144,6 +147,7 @@ public final class ChatbotWithMemoryEngine implements ChatEngine {
                 @Override
                 public void onBatchEnd() {
                     collecting.onBatchEnd();
+                    maybeSave(); // after the view flushed: what is saved has been shown
                 }
             };
         }

@@ -22,7 +22,8 @@ public final class SimpleChatEngine implements ChatEngine {
     }
 
     @Override
-    public Turn answer(Conversation conversation, String prompt, Llm.Listener listener, Stop stop) {
+    public Turn answer(Conversation conversation, Question question, Llm.Listener listener, Stop stop) {
+        String prompt = question.text(); // attachments and tools: not yet (issue 15)
         conversation.add(Message.user(prompt));
         if (conversation.model() == null) {
             conversation.model(llm.defaultModel());

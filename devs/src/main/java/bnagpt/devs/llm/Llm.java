@@ -1,8 +1,11 @@
 package bnagpt.devs.llm;
 
 import bnagpt.devs.model.Message;
+import bnagpt.devs.model.ToolRun;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The LLM layer: the article's utils/llama.py. One interface for "n models from n APIs":
@@ -25,8 +28,22 @@ public interface Llm {
     /** The model used when a conversation names none: GROQ_MODEL, or our default. */
     String defaultModel();
 
-    /** What to ask: the model, the instructions, the messages to send (already windowed), JSON mode. */
-    record Request(String model, String system, List<Message> messages, boolean json) {}
+    /**
+     * What to ask: the model, the instructions, the messages to send (already windowed), JSON
+     * mode, the built-in tools the model may use, and the images to send with the messages,
+     * by their index in {@code messages} (a message's text is sent as a text part beside them).
+     */
+    record Request(String model, String system, List<Message> messages, boolean json, Set<BuiltInTool> tools,
+            Map<Integer, List<Image>> images) {
+        public Request {
+            tools = tools == null ? Set.of() : Set.copyOf(tools);
+            images = images == null ? Map.of() : Map.copyOf(images);
+        }
+
+        public Request(String model, String system, List<Message> messages, boolean json) {
+            this(model, system, messages, json, Set.of(), Map.of());
+        }
+    }
 
     /** Receives the answer while it streams. */
     interface Listener {
@@ -35,6 +52,13 @@ public interface Llm {
 
         /** A piece of the model's thinking arrived (gpt-oss, qwen3): not the answer. */
         default void onReasoning(String text) {}
+
+        /**
+         * A built-in tool started (its {@code run} has no output yet) or finished, on Groq's
+         * side. {@code index} tells the runs of one answer apart: a finished run replaces the
+         * started one of the same index.
+         */
+        default void onTool(int index, ToolRun run) {}
 
         /** The request failed and will be tried again; say so. */
         default void onRetry(String sentence) {}
