@@ -6,6 +6,7 @@ import bnagpt.devs.controller.SimpleChatEngine;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.OpenAiCompatibleLlm;
 import bnagpt.devs.model.AssistantShelf;
+import bnagpt.devs.model.AttachmentStore;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.view.web.WebServer;
 import java.io.OutputStream;
@@ -32,7 +33,7 @@ final class DevsPage {
 
     static WebServer start(Llm llm, Path home, String host) {
         ConversationStore store = new ConversationStore(home);
-        return WebServer.start(new ModelCatalog(llm), store, assistants(home), Map.of(
+        return WebServer.start(new ModelCatalog(llm), store, new AttachmentStore(home), assistants(home), Map.of(
                         "simple", new SimpleChatEngine(llm, ANSWER_LIMIT),
                         "memory", new ChatbotWithMemoryEngine(llm, store, ANSWER_LIMIT, Duration.ofSeconds(3))),
                 host, 0, files(), new PrintStream(OutputStream.nullOutputStream()));
