@@ -2,7 +2,9 @@ package bnagpt.devs;
 
 import bnagpt.devs.controller.ChatEngine;
 import bnagpt.devs.controller.ChatbotWithMemoryEngine;
+import bnagpt.devs.controller.Features;
 import bnagpt.devs.controller.ModelCatalog;
+import bnagpt.devs.controller.Pictures;
 import bnagpt.devs.controller.SimpleChatEngine;
 import bnagpt.devs.llm.Limits;
 import bnagpt.devs.llm.Llm;
@@ -11,6 +13,7 @@ import bnagpt.devs.llm.OpenAiCompatibleLlm;
 import bnagpt.devs.llm.RetryPolicy;
 import bnagpt.devs.llm.Stop;
 import bnagpt.devs.model.AssistantShelf;
+import bnagpt.devs.model.AttachmentStore;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.view.cli.Ask;
 import bnagpt.devs.view.cli.AskOptions;
@@ -72,14 +75,19 @@ public final class App {
     }
 
     /** The layers below the views, built the same way for the page and for ask. */
-    private record Layers(Llm llm, ConversationStore store, ChatEngine simple, ChatEngine memory) {
+    private record Layers(Llm llm, ConversationStore store, AttachmentStore attachments, ChatEngine simple,
+            ChatEngine memory) {
         /** Throws LlmFailure when a proxy variable is not an address. */
         static Layers of(Settings settings, Limits limits) {
             Llm llm = new OpenAiCompatibleLlm(settings.baseUrl(), settings.apiKey(), settings.model(), limits,
                     RetryPolicy.DEFAULT, OpenAiCompatibleLlm.httpClient(System.getenv()));
             ConversationStore store = new ConversationStore(settings.home());
-            return new Layers(llm, store, new SimpleChatEngine(llm, settings.answerLimitBytes()),
-                    new ChatbotWithMemoryEngine(llm, store, settings.answerLimitBytes(), SAVE_EVERY));
+            AttachmentStore attachments = new AttachmentStore(settings.home());
+            Features features = new Features(settings.visionModel(), settings.toolModel());
+            return new Layers(llm, store, attachments,
+                    new SimpleChatEngine(llm, attachments, features, settings.answerLimitBytes()),
+                    new ChatbotWithMemoryEngine(llm, store, attachments, features, settings.answerLimitBytes(),
+                            SAVE_EVERY, ChatbotWithMemoryEngine.WINDOW_MESSAGES));
         }
     }
 
@@ -113,8 +121,8 @@ public final class App {
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
                 false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        Ask ask = new Ask(layers.memory(), layers.simple(), layers.store(), assistants(settings), layers.llm(), out, err,
-                System.console() != null);
+        Ask ask = new Ask(layers.memory(), layers.simple(), layers.store(), assistants(settings),
+                new Pictures(layers.attachments()), layers.llm(), out, err, System.console() != null);
         return stoppableByCtrlC(stop -> ask.run(options, System.in, stop));
     }
 
