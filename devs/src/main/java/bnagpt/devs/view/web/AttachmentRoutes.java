@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
@@ -72,7 +71,7 @@ final class AttachmentRoutes {
     }
 
     /** GET /api/attachments/FILE: a kept image, as itself, for a thumbnail; that it is a picture is never left to guessing. */
-    void show(Context ctx, String file) throws IOException {
+    void show(Context ctx, String file) {
         if (!KEPT_IMAGE.matcher(file).matches()) {
             throw new Refusal(404, "There is no attached image \"" + shown(file) + "\".");
         }
@@ -81,7 +80,7 @@ final class AttachmentRoutes {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
                 InputStream in = Channels.newInputStream(channel)) {
             bytes = in.readNBytes((int) AttachmentStore.LARGEST + 1);
-        } catch (NoSuchFileException e) {
+        } catch (IOException e) { // not there, or a link (never followed)
             throw new Refusal(404, "The attached image is no longer kept (" + store.folder() + " has no " + file + ").");
         }
         if (bytes.length > AttachmentStore.LARGEST) {

@@ -77,7 +77,10 @@ final class ChatRoute {
             throw new Refusal(400, text.length() <= MAX_MESSAGE ? "The message is empty." : "The message is longer than "
                     + MAX_MESSAGE + " characters.");
         }
-        Question question = new Question(text, attachments, questions.tools(body.path("tools")));
+        // The picker's model counts as chosen only when the user changed it for this conversation:
+        // otherwise the engine may switch to the model a feature needs, and says so.
+        Question question = new Question(text, attachments, questions.tools(body.path("tools")),
+                body.path("modelPinned").asBoolean(false));
         String page = body.path("page").asText("memory");
         ChatEngine engine = engines.get(page);
         if (engine == null) {
