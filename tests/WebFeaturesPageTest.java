@@ -180,6 +180,49 @@ class WebFeaturesPageTest {
                 "the browser sent the smaller picture, not the 3000 x 1500 one");
     }
 
+    /**
+     * Not a test: the README's pictures of each feature. With BNAGPT_SCREENSHOT=docs/page.png
+     * (as for WebPageTest's picture) it saves search.png, code.png and image.png beside it, in
+     * the light theme; without it, it is skipped. A server of its own for each, so the sidebar
+     * holds only that picture's conversation.
+     */
+    @Test
+    void screenshots_of_search_code_and_images() throws Exception {
+        String file = System.getenv("BNAGPT_SCREENSHOT");
+        assumeTrue(file != null, "set BNAGPT_SCREENSHOT=docs/page.png to save the README's pictures");
+        Path folder = Repo.root().resolve(file).getParent();
+        browser.executeScript("localStorage.setItem('bnagpt-theme', 'light')");
+
+        try (WebServer own = DevsPage.start(groq.baseUrl(), scratch.resolve("search"))) {
+            user.open(own);
+            user.switchOn("tool-search");
+            user.ask("Who invented the telephone?");
+            user.completeAnswer();
+            screenshot(folder.resolve("search.png"));
+        }
+        try (WebServer own = DevsPage.start(groq.baseUrl(), scratch.resolve("code"))) {
+            user.open(own);
+            user.switchOn("tool-code");
+            user.ask("What is six times seven? Compute it.");
+            user.completeAnswer().findElement(By.cssSelector("details.code-run summary")).click();
+            screenshot(folder.resolve("code.png"));
+        }
+        try (WebServer own = DevsPage.start(groq.baseUrl(), scratch.resolve("image"))) {
+            user.open(own);
+            user.attach(Files.write(scratch.resolve("landscape.png"), WebPictures.landscape(640, 480)));
+            user.waitForThumbnails(1);
+            user.ask("What is in this picture?");
+            user.completeAnswer();
+            assertShowsPicture(640, 480);
+            screenshot(folder.resolve("image.png"));
+        }
+    }
+
+    private static void screenshot(Path file) throws Exception {
+        browser.executeScript("document.activeElement.blur()"); // no caret, no focus ring in the picture
+        Files.write(file, browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+    }
+
     /** The last question's bubble shows the picture, loaded, at its real size. */
     private static void assertShowsPicture(int width, int height) throws InterruptedException {
         List<?> size = Chromium.waitFor("the picture in the question's bubble", Duration.ofSeconds(10), () -> {

@@ -26,6 +26,23 @@ final class WebPictures {
         return write(image, format);
     }
 
+    /** A little landscape (sky, sun, hills), for the README's picture of a described image. */
+    static byte[] landscape(int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setPaint(new java.awt.GradientPaint(0, 0, new Color(0x87ceeb), 0, height, new Color(0xf6e7c1)));
+        g.fillRect(0, 0, width, height);
+        g.setColor(new Color(0xffc93c));
+        g.fillOval(width * 2 / 3, height / 8, width / 6, width / 6);
+        g.setColor(new Color(0x5c9e4a));
+        g.fillOval(-width / 4, height / 2, width, height);
+        g.setColor(new Color(0x3f7d3a));
+        g.fillOval(width / 3, height * 3 / 5, width, height);
+        g.dispose();
+        return write(image, "png");
+    }
+
     /** Random pixels: a PNG that no compression makes small (3 bytes a pixel). */
     static byte[] noisy(int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);

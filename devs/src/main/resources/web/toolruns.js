@@ -69,6 +69,7 @@ function showSources(answer) {
   for (const run of [...answer.runs.values()].filter((r) => r.kind === "search")) {
     for (const source of run.sources) list.append(sourceItem(source));
     if (run.moreSources) list.append(element("li", "note", run.moreSources + " more not shown"));
+    if (run.output) list.append(element("li", "note", run.output)); // what the search said beside its pages
   }
   if (!list.children.length) {
     answer.sources.replaceChildren();
