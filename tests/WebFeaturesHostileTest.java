@@ -160,6 +160,20 @@ class WebFeaturesHostileTest {
         assertFalse(browser.findElement(By.id("composer-note")).isDisplayed(), "removing one clears the sentence");
     }
 
+    @Test
+    void an_image_with_a_tool_switched_on_is_refused_and_both_come_back_to_send_again() throws Exception {
+        user.attach(Files.write(scratch.resolve("chart.png"), WebPictures.plain(50, 40, "png")));
+        user.waitForThumbnails(1);
+        user.switchOn("tool-search");
+        user.ask("Search for this picture");
+
+        WebElement error = Chromium.waitFor("the sentence", Duration.ofSeconds(10),
+                () -> browser.findElements(By.cssSelector(".message.assistant .error")).stream().findFirst().orElse(null));
+        assertTrue(error.getText().startsWith("No model reads images and search the web at once"), error.getText());
+        assertEquals("Search for this picture", browser.findElement(By.id("prompt")).getDomProperty("value"));
+        user.waitForThumbnails(1);
+    }
+
     private static void assertNoAlert() {
         try {
             browser.switchTo().alert();

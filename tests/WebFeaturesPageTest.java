@@ -87,6 +87,21 @@ class WebFeaturesPageTest {
         assertSources(reopened);
     }
 
+    @Test
+    void while_a_search_runs_the_answer_says_what_is_being_searched() throws Exception {
+        user.switchOn("tool-search");
+        user.ask("Slowly #mock:tps=3");
+
+        WebElement running = Chromium.waitFor("the search under way", Duration.ofSeconds(20),
+                () -> user.lastAnswer().findElements(By.cssSelector(".search-run.searching")).stream().findFirst()
+                        .orElse(null));
+        assertEquals("Searching the web for \u201cSlowly\u201d...", running.getText());
+        assertTrue(user.lastAnswer().findElements(By.cssSelector(".sources a")).isEmpty(), "no sources yet");
+        Chromium.waitFor("the search's end", Duration.ofSeconds(20),
+                () -> user.lastAnswer().findElements(By.cssSelector(".search-run.searching")).isEmpty());
+        assertEquals(3, user.completeAnswer().findElements(By.cssSelector(".sources a")).size());
+    }
+
     private static void assertSources(WebElement answer) {
         List<WebElement> links = answer.findElements(By.cssSelector(".sources ol li a"));
         assertEquals(3, links.size());
@@ -155,6 +170,27 @@ class WebFeaturesPageTest {
 
         assertTrue(PageUser.text(user.completeAnswer()).contains("Image 1 is a PNG picture of 320 x 200 pixels."));
         assertShowsPicture(320, 200);
+    }
+
+    @Test
+    void an_image_dropped_on_the_page_is_attached() throws Exception {
+        browser.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const canvas = document.createElement('canvas');
+                canvas.width = 200;
+                canvas.height = 100;
+                canvas.toBlob((blob) => {
+                  const data = new DataTransfer();
+                  data.items.add(new File([blob], 'dropped.png', {type: 'image/png'}));
+                  const messages = document.getElementById('messages');
+                  for (const type of ['dragover', 'drop']) {
+                    messages.dispatchEvent(new DragEvent(type, {dataTransfer: data, bubbles: true, cancelable: true}));
+                  }
+                  done();
+                }, 'image/png');""");
+        user.waitForThumbnails(1);
+
+        assertEquals("dropped.png", browser.findElement(By.cssSelector("#attached .thumb img")).getAttribute("alt"));
     }
 
     @Test
