@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * POST /api/chat and POST /api/stop: one turn of a conversation, and the stop button. The
  * page names its engine ("simple" or "memory", one per page, as in the article); this
- * route hands the user's words to that engine and streams the answer back (AnswerStream).
+ * route hands the user's question (words, attached images, tools switched on: a Question) to
+ * that engine and streams the answer back (AnswerStream).
  * A conversation answers one message at a time: a second one while it answers (another
  * tab, say) is refused, not lost.
  */
