@@ -2,8 +2,11 @@ package bnagpt.devs;
 
 import bnagpt.devs.controller.ChatEngine;
 import bnagpt.devs.controller.ChatbotWithMemoryEngine;
+import bnagpt.devs.controller.Documents;
+import bnagpt.devs.controller.DocumentsEngine;
 import bnagpt.devs.controller.ModelCatalog;
 import bnagpt.devs.controller.SimpleChatEngine;
+import bnagpt.devs.llm.EmbeddingModelFetcher;
 import bnagpt.devs.llm.Limits;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.LlmFailure;
@@ -11,6 +14,8 @@ import bnagpt.devs.llm.OpenAiCompatibleLlm;
 import bnagpt.devs.llm.RetryPolicy;
 import bnagpt.devs.llm.Stop;
 import bnagpt.devs.model.AssistantShelf;
+import bnagpt.devs.model.AttachmentStore;
+import bnagpt.devs.model.DocumentReader;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.view.cli.Ask;
 import bnagpt.devs.view.cli.AskOptions;
@@ -72,14 +77,19 @@ public final class App {
     }
 
     /** The layers below the views, built the same way for the page and for ask. */
-    private record Layers(Llm llm, ConversationStore store, ChatEngine simple, ChatEngine memory) {
+    private record Layers(Llm llm, ConversationStore store, ChatEngine simple, ChatEngine memory, Documents documents) {
         /** Throws LlmFailure when a proxy variable is not an address. */
         static Layers of(Settings settings, Limits limits) {
             Llm llm = new OpenAiCompatibleLlm(settings.baseUrl(), settings.apiKey(), settings.model(), limits,
                     RetryPolicy.DEFAULT, OpenAiCompatibleLlm.httpClient(System.getenv()));
             ConversationStore store = new ConversationStore(settings.home());
-            return new Layers(llm, store, new SimpleChatEngine(llm, settings.answerLimitBytes()),
-                    new ChatbotWithMemoryEngine(llm, store, settings.answerLimitBytes(), SAVE_EVERY));
+            // Read Documents wraps both engines; the embedding model is fetched on the first long document only.
+            Documents documents = new Documents(new AttachmentStore(settings.home()), new DocumentReader(),
+                    new EmbeddingModelFetcher(System.getenv(), System.err::println));
+            return new Layers(llm, store,
+                    new DocumentsEngine(llm, l -> new SimpleChatEngine(l, settings.answerLimitBytes()), documents, null),
+                    new DocumentsEngine(llm, l -> new ChatbotWithMemoryEngine(l, store, settings.answerLimitBytes(),
+                            SAVE_EVERY), documents, store), documents);
         }
     }
 
@@ -114,7 +124,7 @@ public final class App {
                 false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         Ask ask = new Ask(layers.memory(), layers.simple(), layers.store(), assistants(settings), layers.llm(), out, err,
-                System.console() != null);
+                System.console() != null, layers.documents());
         return stoppableByCtrlC(stop -> ask.run(options, System.in, stop));
     }
 

@@ -1,6 +1,8 @@
 package bnagpt.devs.view.cli;
 
 import bnagpt.devs.controller.ChatEngine;
+import bnagpt.devs.controller.Documents;
+import bnagpt.devs.controller.Question;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.LlmFailure;
 import bnagpt.devs.llm.Stop;
@@ -9,12 +11,18 @@ import bnagpt.devs.model.AssistantShelf;
 import bnagpt.devs.model.Conversation;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.model.StoreException;
+import bnagpt.devs.model.Attachment;
+import bnagpt.devs.model.Passage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The command-line view: one question, one answer, for scripts. The prompt comes as an
@@ -33,10 +41,18 @@ public final class Ask {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean terminal;
+    private final Documents documents;
 
     /** TERMINAL: a person watches (stderr may then carry the thinking and a usage line, in colour). */
     public Ask(ChatEngine memory, ChatEngine simple, ConversationStore store, AssistantShelf assistants, Llm llm,
             PrintStream out, PrintStream err, boolean terminal) {
+        this(memory, simple, store, assistants, llm, out, err, terminal, null);
+    }
+
+    /** DOCUMENTS attaches the files of --doc (null: no --doc here). */
+    public Ask(ChatEngine memory, ChatEngine simple, ConversationStore store, AssistantShelf assistants, Llm llm,
+            PrintStream out, PrintStream err, boolean terminal, Documents documents) {
+        this.documents = documents;
         this.memory = memory;
         this.simple = simple;
         this.store = store;
@@ -74,8 +90,14 @@ public final class Ask {
             if (conversation == null) {
                 return 1;
             }
-            ChatEngine.Turn turn = (options.simple() ? simple : memory).answer(conversation, prompt, listener(), stop);
+            List<Attachment> attached = attach(options.documents());
+            if (attached == null) {
+                return 1;
+            }
+            ChatEngine.Turn turn = (options.simple() ? simple : memory).answer(conversation,
+                    new Question(prompt, attached, Set.of()), listener(), stop);
             out.println();
+            printSources(turn.answer().passages(), options.json() ? err : out);
             out.flush();
             if (turn.notice() != null) {
                 err.println(turn.notice());
@@ -88,6 +110,33 @@ public final class Ask {
             out.flush();
             err.println(e.getMessage());
             return 1;
+        }
+    }
+
+    /** The documents of --doc, read and kept; null (said on stderr) when one cannot be attached. */
+    private List<Attachment> attach(List<String> files) {
+        List<Attachment> attached = new ArrayList<>();
+        for (String file : files) {
+            try {
+                attached.add(documents.attach(Path.of(file)));
+            } catch (Documents.Refused e) {
+                err.println(e.getMessage());
+                return null;
+            }
+        }
+        return attached;
+    }
+
+    /** "Sources: report.pdf p. 3, report.pdf p. 7", after the answer (on stderr in JSON mode: stdout is one object). */
+    private static void printSources(List<Passage> passages, PrintStream to) {
+        Set<String> sources = new LinkedHashSet<>();
+        for (Passage passage : passages) {
+            sources.add(passage.page() > 0 ? passage.file() + " p. " + passage.page() : passage.file());
+        }
+        if (!sources.isEmpty()) {
+            to.println();
+            to.println("Sources: " + String.join(", ", sources));
+            to.flush();
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.List;
  */
 public record AskOptions(String prompt, String model, String system, String assistant, boolean json,
         boolean simple, boolean continueLatest, String conversationId, boolean listModels, boolean help, Duration timeout,
-        String maxAnswerMb) {
+        String maxAnswerMb, List<String> documents) {
 
     public static final String USAGE = """
             Usage: ./jbang devs ask [options] [PROMPT]
@@ -33,6 +33,8 @@ public record AskOptions(String prompt, String model, String system, String assi
               --timeout SECONDS       the longest wait for the first token, and for each next one (default 60)
               --max-answer-mb N       the most one answer may hold, 1 to 12 MiB (default 8,
                                       or BNAGPT_MAX_ANSWER_MB)
+              --doc FILE              attach a document (.pdf, .txt, .md; repeat for more): the answer
+                                      cites its pages, listed under it as "Sources:"
               -h, --help              this text
 
             Settings come from the environment: GROQ_API_KEY (keys are free at
@@ -55,6 +57,7 @@ public record AskOptions(String prompt, String model, String system, String assi
         boolean latest = false;
         boolean models = false;
         boolean help = false;
+        List<String> documents = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
@@ -69,6 +72,7 @@ public record AskOptions(String prompt, String model, String system, String assi
                 case "-c", "--continue" -> latest = true;
                 case "--models" -> models = true;
                 case "-h", "--help" -> help = true;
+                case "--doc" -> documents.add(value(args, ++i, arg));
                 case "--" -> {
                     words.addAll(args.subList(i + 1, args.size()));
                     i = args.size();
@@ -90,7 +94,7 @@ public record AskOptions(String prompt, String model, String system, String assi
         }
         String prompt = words.isEmpty() ? null : String.join(" ", words);
         return new AskOptions(prompt, model, system, assistant, json, simple, latest, id, models, help, timeout,
-                maxAnswerMb);
+                maxAnswerMb, List.copyOf(documents));
     }
 
     private static String value(List<String> args, int i, String option) {
