@@ -4,7 +4,9 @@ import bnagpt.devs.controller.ChatEngine;
 import bnagpt.devs.controller.ChatbotWithMemoryEngine;
 import bnagpt.devs.controller.Documents;
 import bnagpt.devs.controller.DocumentsEngine;
+import bnagpt.devs.controller.Features;
 import bnagpt.devs.controller.ModelCatalog;
+import bnagpt.devs.controller.Pictures;
 import bnagpt.devs.controller.SimpleChatEngine;
 import bnagpt.devs.llm.EmbeddingModelFetcher;
 import bnagpt.devs.llm.Limits;
@@ -77,19 +79,25 @@ public final class App {
     }
 
     /** The layers below the views, built the same way for the page and for ask. */
-    private record Layers(Llm llm, ConversationStore store, ChatEngine simple, ChatEngine memory, Documents documents) {
+    private record Layers(Llm llm, ConversationStore store, AttachmentStore attachments, ChatEngine simple,
+            ChatEngine memory, Documents documents) {
         /** Throws LlmFailure when a proxy variable is not an address. */
         static Layers of(Settings settings, Limits limits) {
             Llm llm = new OpenAiCompatibleLlm(settings.baseUrl(), settings.apiKey(), settings.model(), limits,
                     RetryPolicy.DEFAULT, OpenAiCompatibleLlm.httpClient(System.getenv()));
             ConversationStore store = new ConversationStore(settings.home());
+            AttachmentStore attachments = new AttachmentStore(settings.home());
+            Features features = new Features(settings.visionModel(), settings.toolModel());
             // Read Documents wraps both engines; the embedding model is fetched on the first long document only.
-            Documents documents = new Documents(new AttachmentStore(settings.home()), new DocumentReader(),
+            Documents documents = new Documents(attachments, new DocumentReader(),
                     new EmbeddingModelFetcher(System.getenv(), System.err::println));
-            return new Layers(llm, store,
-                    new DocumentsEngine(llm, l -> new SimpleChatEngine(l, settings.answerLimitBytes()), documents, null),
-                    new DocumentsEngine(llm, l -> new ChatbotWithMemoryEngine(l, store, settings.answerLimitBytes(),
-                            SAVE_EVERY), documents, store), documents);
+            return new Layers(llm, store, attachments,
+                    new DocumentsEngine(llm, l -> new SimpleChatEngine(l, attachments, features,
+                            settings.answerLimitBytes()), documents, null),
+                    new DocumentsEngine(llm, l -> new ChatbotWithMemoryEngine(l, store, attachments, features,
+                            settings.answerLimitBytes(), SAVE_EVERY, ChatbotWithMemoryEngine.WINDOW_MESSAGES),
+                            documents, store),
+                    documents);
         }
     }
 
@@ -123,8 +131,9 @@ public final class App {
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
                 false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        Ask ask = new Ask(layers.memory(), layers.simple(), layers.store(), assistants(settings), layers.llm(), out, err,
-                System.console() != null, layers.documents());
+        Ask ask = new Ask(layers.memory(), layers.simple(), layers.store(), assistants(settings),
+                new Pictures(layers.attachments()), layers.llm(), out, err, System.console() != null,
+                layers.documents());
         return stoppableByCtrlC(stop -> ask.run(options, System.in, stop));
     }
 

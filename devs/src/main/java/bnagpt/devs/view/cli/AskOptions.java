@@ -1,5 +1,6 @@
 package bnagpt.devs.view.cli;
 
+import bnagpt.devs.controller.Pictures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,12 @@ import java.util.List;
  */
 public record AskOptions(String prompt, String model, String system, String assistant, boolean json,
         boolean simple, boolean continueLatest, String conversationId, boolean listModels, boolean help, Duration timeout,
-        String maxAnswerMb, List<String> documents) {
+        String maxAnswerMb, boolean search, boolean code, List<String> images, List<String> documents) {
+
+    public AskOptions {
+        images = images == null ? List.of() : List.copyOf(images);
+        documents = documents == null ? List.of() : List.copyOf(documents);
+    }
 
     public static final String USAGE = """
             Usage: ./jbang devs ask [options] [PROMPT]
@@ -25,6 +31,12 @@ public record AskOptions(String prompt, String model, String system, String assi
               -s, --system TEXT       instructions for the model (a system prompt)
               -a, --assistant NAME    an assistant: NAME.md or NAME.json in $BNAGPT_HOME/assistants
                                       or ./assistants gives the instructions (and maybe the model)
+              --search                let the model search the web (a gpt-oss model); its sources
+                                      follow the answer on stdout
+              --code                  let the model run Python code (a gpt-oss model); the code and
+                                      its output go to stderr after the answer
+              --image FILE            attach an image (JPEG, PNG, GIF, WebP; at most 20 MB; up to 3
+                                      times): the vision model (qwen/qwen3.8-27b) describes it
               --json                  JSON mode: the answer is one JSON object (say "JSON" in the prompt)
               -c, --continue          go on with the latest saved conversation
               --cid ID                go on with the saved conversation ID
@@ -39,7 +51,9 @@ public record AskOptions(String prompt, String model, String system, String assi
 
             Settings come from the environment: GROQ_API_KEY (keys are free at
             https://console.groq.com/keys), GROQ_BASE_URL (any OpenAI-compatible server),
-            GROQ_MODEL, BNAGPT_HOME (default ~/.bnagpt), HTTPS_PROXY and NO_PROXY.
+            GROQ_MODEL, GROQ_VISION_MODEL, BNAGPT_HOME (default ~/.bnagpt), HTTPS_PROXY and NO_PROXY.
+            With --search, --code or --image the model is switched to one that can do it (and
+            the switch is said on stderr), unless -m names one.
             Exit status: 0 answered, 1 failed or cut, 2 a mistake on the command line.
             """;
 
@@ -57,6 +71,9 @@ public record AskOptions(String prompt, String model, String system, String assi
         boolean latest = false;
         boolean models = false;
         boolean help = false;
+        boolean search = false;
+        boolean code = false;
+        List<String> images = new ArrayList<>();
         List<String> documents = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -67,6 +84,9 @@ public record AskOptions(String prompt, String model, String system, String assi
                 case "--cid" -> id = value(args, ++i, arg);
                 case "--max-answer-mb" -> maxAnswerMb = value(args, ++i, arg);
                 case "--timeout" -> timeout = seconds(value(args, ++i, arg));
+                case "--image" -> images.add(value(args, ++i, arg));
+                case "--search" -> search = true;
+                case "--code" -> code = true;
                 case "--json" -> json = true;
                 case "--simple" -> simple = true;
                 case "-c", "--continue" -> latest = true;
@@ -92,9 +112,17 @@ public record AskOptions(String prompt, String model, String system, String assi
         if (latest && id != null) {
             throw new Mistake("-c goes on with the latest conversation and --cid with a given one: choose one.");
         }
+        if (images.size() > Pictures.MOST) {
+            throw new Mistake("A question takes at most " + Pictures.MOST + " images, and --image was given "
+                    + images.size() + " times: attach fewer.");
+        }
+        if (!images.isEmpty() && (search || code)) {
+            throw new Mistake("No model reads images and searches the web or runs code at once: ask with --image in "
+                    + "one question and with --search or --code in another.");
+        }
         String prompt = words.isEmpty() ? null : String.join(" ", words);
         return new AskOptions(prompt, model, system, assistant, json, simple, latest, id, models, help, timeout,
-                maxAnswerMb, List.copyOf(documents));
+                maxAnswerMb, search, code, images, documents);
     }
 
     private static String value(List<String> args, int i, String option) {
