@@ -2,6 +2,7 @@ package bnagpt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -181,17 +182,21 @@ class DevsDocumentsTest {
     }
 
     @Test
-    void a_chat_without_documents_never_asks_for_the_embedding_model() {
-        AtomicInteger asked = new AtomicInteger();
-        Documents documents = new Documents(new AttachmentStore(home), reader, () -> {
-            asked.incrementAndGet();
-            throw new AssertionError("the embedding model was asked for");
-        });
-        ChatEngine.Turn turn = engine(documents, new ConversationStore(home)).answer(new Conversation(),
-                Question.of("hi"), new RecordingListener(), new Stop());
+    void a_chat_without_documents_never_creates_the_embedding_models_class_loader() throws Exception {
+        EmbeddingModelFetcher fetcher = new EmbeddingModelFetcher(Map.of("JBANG_LAUNCH_CMD",
+                Repo.file("jbang").toString()), sentence -> { }, withoutTheModel());
+        Documents documents = new Documents(new AttachmentStore(home), reader, fetcher);
+        ChatEngine engine = engine(documents, new ConversationStore(home));
+        Conversation conversation = new Conversation();
+        ChatEngine.Turn turn = engine.answer(conversation, Question.of("hi"), new RecordingListener(), new Stop());
         assertTrue(turn.answer().content().startsWith("You said \"hi\"."), turn.answer().content());
         assertTrue(turn.answer().passages().isEmpty());
-        assertEquals(0, asked.get());
+        assertNull(fetcher.loader(), "a plain chat did not fetch or load the model");
+        // the same engine, once a long document is attached: now, and only now, the model is loaded
+        Attachment report = documents.attach("report.pdf", SamplePdf.report(30));
+        engine.answer(conversation, new Question("What grew on the east coast?", List.of(report), Set.of()),
+                new RecordingListener(), new Stop());
+        assertEquals("bnagpt-embeddings", fetcher.loader().getName());
     }
 
     @Test

@@ -72,7 +72,7 @@ public final class EmbeddingModelFetcher implements Supplier<EmbeddingModel> {
 
     private EmbeddingModel create() {
         try {
-            return instantiate(Class.forName(MODEL_CLASS, true, app));
+            return instantiate(Class.forName(MODEL_CLASS, false, app));
         } catch (ClassNotFoundException e) {
             // the usual case: not on the app's class path, fetched below
         }
@@ -81,19 +81,25 @@ public final class EmbeddingModelFetcher implements Supplier<EmbeddingModel> {
         }
         loader = new URLClassLoader("bnagpt-embeddings", urls(classPath()), app);
         try {
-            return instantiate(Class.forName(MODEL_CLASS, true, loader));
+            return instantiate(Class.forName(MODEL_CLASS, false, loader));
         } catch (ClassNotFoundException e) {
             throw new Unavailable("JBang's class path for the embedding model lacks it, so long documents cannot "
                     + "be read. Run ./jbang info classpath " + ARTIFACT + " to see why.");
         }
     }
 
+    /** Creates the model; it finds its .onnx file through the thread's context class loader, so that is its own meanwhile. */
     private static EmbeddingModel instantiate(Class<?> type) {
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        thread.setContextClassLoader(type.getClassLoader());
         try {
             return (EmbeddingModel) type.getConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             throw new Unavailable("The embedding model could not start here (" + e.getClass().getSimpleName()
                     + "), so long documents cannot be read; short ones still can.");
+        } finally {
+            thread.setContextClassLoader(before);
         }
     }
 
