@@ -39,6 +39,8 @@
 //FILES web/common.js=src/main/resources/web/common.js
 //FILES web/messages.js=src/main/resources/web/messages.js
 //FILES web/sidebar.js=src/main/resources/web/sidebar.js
+//FILES web/attachments.js=src/main/resources/web/attachments.js
+//FILES web/toolruns.js=src/main/resources/web/toolruns.js
 //FILES web/logo.svg=src/main/resources/web/logo.svg
 //FILES web/user.svg=src/main/resources/web/user.svg
 //MAIN bnagpt.devs.App

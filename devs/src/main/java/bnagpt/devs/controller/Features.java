@@ -52,8 +52,9 @@ public final class Features {
                     + ": send fewer.");
         }
         if (images > 0 && !question.tools().isEmpty()) {
-            throw new LlmFailure("No model reads images and " + tools(question.tools()) + " at once: send the "
-                    + "images in one question and switch the tools on for another.");
+            throw new LlmFailure("No model reads images and " + (question.tools().size() > 1 ? "searches the web and "
+                    + "runs code" : question.tools().contains(BuiltInTool.SEARCH) ? "searches the web" : "runs code")
+                    + " at once: send the images in one question and switch the tools on for another.");
         }
     }
 
@@ -67,8 +68,8 @@ public final class Features {
             String chosen = question.modelChosen() || model.startsWith("openai/gpt-oss-") ? model : toolModel;
             String switched = chosen.equals(model) ? null : "Switched to " + chosen + ", the model that can "
                     + tools(question.tools()) + ".";
-            String left = windowImages ? "The images earlier in this conversation were not sent: a model that "
-                    + tools(question.tools()) + " cannot see them." : null;
+            String left = windowImages ? "The images earlier in this conversation were not sent: " + chosen
+                    + " cannot see images." : null;
             return new Plan(chosen, false, Answers.notice(switched, left));
         }
         if (windowImages && !question.modelChosen() && !model.equals(visionModel)) {

@@ -4,6 +4,7 @@ import bnagpt.devs.Settings;
 import bnagpt.devs.controller.ChatEngine;
 import bnagpt.devs.controller.ModelCatalog;
 import bnagpt.devs.model.AssistantShelf;
+import bnagpt.devs.model.AttachmentStore;
 import bnagpt.devs.model.ConversationStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,8 +31,8 @@ public final class WebApp {
                 System.out.print(WebOptions.HELP);
                 return 0;
             }
-            server = WebServer.start(models, store, assistants, Map.of("simple", simple, "memory", memory), options.host(),
-                    options.port(), null, System.err);
+            server = WebServer.start(models, store, new AttachmentStore(settings.home()), assistants,
+                    Map.of("simple", simple, "memory", memory), options.host(), options.port(), null, System.err);
         } catch (WebOptions.OptionsException | WebServer.CannotStart e) {
             System.err.println(e.getMessage());
             return 2;
