@@ -41,6 +41,8 @@
 //FILES web/sidebar.js=src/main/resources/web/sidebar.js
 //FILES web/attachments.js=src/main/resources/web/attachments.js
 //FILES web/toolruns.js=src/main/resources/web/toolruns.js
+//FILES web/documents.js=src/main/resources/web/documents.js
+//FILES web/documents.css=src/main/resources/web/documents.css
 //FILES web/logo.svg=src/main/resources/web/logo.svg
 //FILES web/user.svg=src/main/resources/web/user.svg
 //MAIN bnagpt.devs.App

@@ -75,7 +75,7 @@ public final class App {
             return 2;
         }
         return WebApp.run(args, settings, new ModelCatalog(layers.llm()), layers.store(), assistants(settings),
-                layers.simple(), layers.memory());
+                layers.simple(), layers.memory(), layers.documents());
     }
 
     /** The layers below the views, built the same way for the page and for ask. */
