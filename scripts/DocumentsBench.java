@@ -130,11 +130,12 @@ public class DocumentsBench {
                 | retrieval adds | %.3f s |
 
                 load average %.1f before indexing, %.1f at the end (a busy machine stretches wall times)
-                indexing under 30 s: %s; retrieval adds under 0.5 s: %s
+                indexing under 30 s: %s by the wall clock, %s by CPU time over the cores; retrieval adds under 0.5 s: %s
                 """, pages, characters, cores, modelSeconds, median(reading), runs,
-                median(indexing), cores, median(indexingCpu), questionRuns, median(plain), questionRuns, median(retrieving), more,
+                median(indexing), cores, median(indexingCpu), questionRuns, median(plain), questionRuns,
+                median(retrieving), more,
                 loadBefore, SYSTEM.getSystemLoadAverage(),
-                Math.min(median(indexing), median(indexingCpu) / cores) < 30 ? "met" : "NOT met",
+                median(indexing) < 30 ? "met" : "NOT met", median(indexingCpu) / cores < 30 ? "met" : "NOT met",
                 more < 0.5 ? "met" : "NOT met");
     }
 
