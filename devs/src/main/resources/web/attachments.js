@@ -4,6 +4,7 @@
 // which reads what the file really is, scales it again if needed and keeps it. Until the
 // message goes, each shows as a thumbnail with a button that removes it. At most 3 a message.
 import { $, api, element } from "./common.js";
+import { documentChip, isDocument } from "./documents.js";
 
 const MOST = 3;
 const LONGEST_SIDE = 1568;
@@ -57,7 +58,7 @@ export function composerNote(sentence) {
 function add(files) {
   composerNote("");
   for (const file of files) {
-    if (attached.length >= MOST) {
+    if (!isDocument(file.name) && attached.filter((e) => !isDocument(e.name)).length >= MOST) {
       composerNote(TOO_MANY);
       break;
     }
@@ -69,8 +70,8 @@ function add(files) {
 }
 
 async function upload(entry, file) {
-  entry.file = await smaller(file);
-  entry.url = URL.createObjectURL(entry.file);
+  entry.file = isDocument(entry.name) ? file : await smaller(file); // a document: read on the server (documents.js)
+  if (!isDocument(entry.name)) entry.url = URL.createObjectURL(entry.file);
   draw();
   try {
     const response = await api("/api/attachments?name=" + encodeURIComponent(entry.name), "POST", entry.file);
@@ -120,7 +121,8 @@ function forget(entry) {
 /** The thumbnails above the input, each with its remove button. */
 function draw() {
   const items = attached.map((entry) => {
-    const item = element("div", "thumb" + (entry.attachment ? "" : " uploading"));
+    const item = element("div", "thumb" + (isDocument(entry.name) ? " document" : "") + (entry.attachment ? "" : " uploading"));
+    if (isDocument(entry.name)) item.append(documentChip(entry.name));
     if (entry.url) item.append(picture(entry.url, entry.name));
     const remove = element("button", "remove", "\u00d7");
     remove.type = "button";
@@ -156,7 +158,7 @@ export async function takeAttached() {
 
 /** A message that could not be sent gives its images back, to send again. */
 export function putBack(taken) {
-  attached = [...taken, ...attached].slice(0, MOST);
+  attached = [...taken, ...attached].slice(0, MOST + taken.filter((e) => isDocument(e.name)).length);
   draw();
 }
 

@@ -16,6 +16,7 @@ import { chooseAssistant, closeSidebar, loadState, newChat, openConversation, op
   showModel } from "./sidebar.js";
 import { composerNote, imagesOf, putBack, startAttaching, takeAttached } from "./attachments.js";
 import { chosenTools, showTool, showTools, startSwitches } from "./toolruns.js";
+import { showPassages, withDocuments } from "./documents.js";
 
 const THEME_KEY = "bnagpt-theme";
 
@@ -34,7 +35,7 @@ async function send() {
   fitPrompt();
   composerNote("");
   const attachments = taken.map((entry) => entry.attachment);
-  const question = showUser(text, imagesOf(attachments, taken));
+  const question = showUser(text, withDocuments(imagesOf(attachments, taken), attachments));
   const answer = assistantBubble();
   answer.question = text;
   answer.taken = taken;
@@ -146,6 +147,7 @@ function handle(event, answer) {
       answer.tail.remove();
       setHtml(answer.body, event.html);
       if (event.tools) showTools(answer, event.tools);
+      if (event.passages) showPassages(answer, event.passages);
       showModel(event.model); // the engine may have answered with another model (it says why in the notice)
       if (event.cut) markCut(answer.bubble, event.interruption);
       if (event.tokens !== undefined) answer.bubble.append(element("p", "stats", stats(event)));

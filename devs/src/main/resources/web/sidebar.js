@@ -5,6 +5,7 @@ import { $, PAGES, api, element, page } from "./common.js";
 import { imagesOf } from "./attachments.js";
 import { assistantBubble, markCut, scrollDown, setHtml, showError, showUser } from "./messages.js";
 import { showTools } from "./toolruns.js";
+import { showPassages, withDocuments } from "./documents.js";
 
 export async function loadState() {
   const state = await (await api("/api/state")).json();
@@ -151,7 +152,7 @@ export async function openConversation(id) {
   $("messages").replaceChildren();
   for (const message of conversation.messages) {
     if (message.role === "user") {
-      showUser(message.text, imagesOf(message.attachments || []));
+      showUser(message.text, withDocuments(imagesOf(message.attachments || []), message.attachments || []));
     } else {
       const answer = assistantBubble();
       answer.tail.remove();
@@ -161,6 +162,7 @@ export async function openConversation(id) {
       }
       showTools(answer, message.tools || []);
       setHtml(answer.body, message.html);
+      showPassages(answer, message.passages || []);
       if (message.cut) markCut(answer.bubble);
       answer.bubble.dataset.complete = "true";
     }

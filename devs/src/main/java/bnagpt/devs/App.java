@@ -2,10 +2,13 @@ package bnagpt.devs;
 
 import bnagpt.devs.controller.ChatEngine;
 import bnagpt.devs.controller.ChatbotWithMemoryEngine;
+import bnagpt.devs.controller.Documents;
+import bnagpt.devs.controller.DocumentsEngine;
 import bnagpt.devs.controller.Features;
 import bnagpt.devs.controller.ModelCatalog;
 import bnagpt.devs.controller.Pictures;
 import bnagpt.devs.controller.SimpleChatEngine;
+import bnagpt.devs.llm.EmbeddingModelFetcher;
 import bnagpt.devs.llm.Limits;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.LlmFailure;
@@ -14,6 +17,7 @@ import bnagpt.devs.llm.RetryPolicy;
 import bnagpt.devs.llm.Stop;
 import bnagpt.devs.model.AssistantShelf;
 import bnagpt.devs.model.AttachmentStore;
+import bnagpt.devs.model.DocumentReader;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.view.cli.Ask;
 import bnagpt.devs.view.cli.AskOptions;
@@ -71,12 +75,12 @@ public final class App {
             return 2;
         }
         return WebApp.run(args, settings, new ModelCatalog(layers.llm()), layers.store(), assistants(settings),
-                layers.simple(), layers.memory());
+                layers.simple(), layers.memory(), layers.documents());
     }
 
     /** The layers below the views, built the same way for the page and for ask. */
     private record Layers(Llm llm, ConversationStore store, AttachmentStore attachments, ChatEngine simple,
-            ChatEngine memory) {
+            ChatEngine memory, Documents documents) {
         /** Throws LlmFailure when a proxy variable is not an address. */
         static Layers of(Settings settings, Limits limits) {
             Llm llm = new OpenAiCompatibleLlm(settings.baseUrl(), settings.apiKey(), settings.model(), limits,
@@ -84,10 +88,16 @@ public final class App {
             ConversationStore store = new ConversationStore(settings.home());
             AttachmentStore attachments = new AttachmentStore(settings.home());
             Features features = new Features(settings.visionModel(), settings.toolModel());
+            // Read Documents wraps both engines; the embedding model is fetched on the first long document only.
+            Documents documents = new Documents(attachments, new DocumentReader(),
+                    new EmbeddingModelFetcher(System.getenv(), System.err::println));
             return new Layers(llm, store, attachments,
-                    new SimpleChatEngine(llm, attachments, features, settings.answerLimitBytes()),
-                    new ChatbotWithMemoryEngine(llm, store, attachments, features, settings.answerLimitBytes(),
-                            SAVE_EVERY, ChatbotWithMemoryEngine.WINDOW_MESSAGES));
+                    new DocumentsEngine(llm, l -> new SimpleChatEngine(l, attachments, features,
+                            settings.answerLimitBytes()), documents, null),
+                    new DocumentsEngine(llm, l -> new ChatbotWithMemoryEngine(l, store, attachments, features,
+                            settings.answerLimitBytes(), SAVE_EVERY, ChatbotWithMemoryEngine.WINDOW_MESSAGES),
+                            documents, store),
+                    documents);
         }
     }
 
@@ -122,7 +132,8 @@ public final class App {
                 false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         Ask ask = new Ask(layers.memory(), layers.simple(), layers.store(), assistants(settings),
-                new Pictures(layers.attachments()), layers.llm(), out, err, System.console() != null);
+                new Pictures(layers.attachments()), layers.llm(), out, err, System.console() != null,
+                layers.documents());
         return stoppableByCtrlC(stop -> ask.run(options, System.in, stop));
     }
 

@@ -1,6 +1,7 @@
 package bnagpt.devs.view.cli;
 
 import bnagpt.devs.controller.ChatEngine;
+import bnagpt.devs.controller.Documents;
 import bnagpt.devs.controller.Pictures;
 import bnagpt.devs.controller.Question;
 import bnagpt.devs.llm.BuiltInTool;
@@ -12,13 +13,17 @@ import bnagpt.devs.model.Attachment;
 import bnagpt.devs.model.AssistantShelf;
 import bnagpt.devs.model.Conversation;
 import bnagpt.devs.model.ConversationStore;
+import bnagpt.devs.model.Passage;
 import bnagpt.devs.model.StoreException;
 import bnagpt.devs.model.ToolRun;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -44,10 +49,18 @@ public final class Ask {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean terminal;
+    private final Documents documents;
 
     /** TERMINAL: a person watches (stderr may then carry the thinking and a usage line, in colour). */
     public Ask(ChatEngine memory, ChatEngine simple, ConversationStore store, AssistantShelf assistants,
             Pictures pictures, Llm llm, PrintStream out, PrintStream err, boolean terminal) {
+        this(memory, simple, store, assistants, pictures, llm, out, err, terminal, null);
+    }
+
+    /** DOCUMENTS attaches the files of --doc (null: no --doc here). */
+    public Ask(ChatEngine memory, ChatEngine simple, ConversationStore store, AssistantShelf assistants,
+            Pictures pictures, Llm llm, PrintStream out, PrintStream err, boolean terminal, Documents documents) {
+        this.documents = documents;
         this.memory = memory;
         this.simple = simple;
         this.store = store;
@@ -96,7 +109,11 @@ public final class Ask {
             tools.add(BuiltInTool.CODE);
         }
         // -m is the user's choice for this turn: sent as it is, even when a feature needs another model.
-        Question question = new Question(prompt, images, tools, options.model() != null);
+        List<Attachment> attached = attach(images, options.documents());
+        if (attached == null) {
+            return 2;
+        }
+        Question question = new Question(prompt, attached, tools, options.model() != null);
         try {
             Conversation conversation = conversation(options, assistant);
             if (conversation == null) {
@@ -108,6 +125,7 @@ public final class Ask {
             out.println();
             out.flush(); // the answer whole on the terminal before the code that ran is shown on stderr
             toolLines.after(turn.answer().tools());
+            printSources(turn.answer().passages(), options.json() ? err : out);
             if (turn.notice() != null) {
                 err.println(Printable.of(turn.notice()));
             }
@@ -119,6 +137,33 @@ public final class Ask {
             out.flush();
             err.println(Printable.of(e.getMessage()));
             return 1;
+        }
+    }
+
+    /** IMAGES, then the documents of --doc, read and kept; null (said on stderr) when one cannot be attached. */
+    private List<Attachment> attach(List<Attachment> images, List<String> files) {
+        List<Attachment> attached = new ArrayList<>(images);
+        for (String file : files) {
+            try {
+                attached.add(documents.attach(Path.of(file)));
+            } catch (Documents.Refused e) {
+                err.println(Printable.of(e.getMessage()));
+                return null;
+            }
+        }
+        return attached;
+    }
+
+    /** "Sources: report.pdf p. 3, report.pdf p. 7", after the answer (on stderr in JSON mode: stdout is one object). */
+    private static void printSources(List<Passage> passages, PrintStream to) {
+        Set<String> sources = new LinkedHashSet<>();
+        for (Passage passage : passages) {
+            sources.add(Printable.of(passage.page() > 0 ? passage.file() + " p. " + passage.page() : passage.file()));
+        }
+        if (!sources.isEmpty()) {
+            to.println();
+            to.println("Sources: " + String.join(", ", sources));
+            to.flush();
         }
     }
 

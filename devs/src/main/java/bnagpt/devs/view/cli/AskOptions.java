@@ -11,10 +11,11 @@ import java.util.List;
  */
 public record AskOptions(String prompt, String model, String system, String assistant, boolean json,
         boolean simple, boolean continueLatest, String conversationId, boolean listModels, boolean help, Duration timeout,
-        String maxAnswerMb, boolean search, boolean code, List<String> images) {
+        String maxAnswerMb, boolean search, boolean code, List<String> images, List<String> documents) {
 
     public AskOptions {
         images = images == null ? List.of() : List.copyOf(images);
+        documents = documents == null ? List.of() : List.copyOf(documents);
     }
 
     public static final String USAGE = """
@@ -44,6 +45,8 @@ public record AskOptions(String prompt, String model, String system, String assi
               --timeout SECONDS       the longest wait for the first token, and for each next one (default 60)
               --max-answer-mb N       the most one answer may hold, 1 to 12 MiB (default 8,
                                       or BNAGPT_MAX_ANSWER_MB)
+              --doc FILE              attach a document (.pdf, .txt, .md; repeat for more): the answer
+                                      cites its pages, listed under it as "Sources:"
               -h, --help              this text
 
             Settings come from the environment: GROQ_API_KEY (keys are free at
@@ -71,6 +74,7 @@ public record AskOptions(String prompt, String model, String system, String assi
         boolean search = false;
         boolean code = false;
         List<String> images = new ArrayList<>();
+        List<String> documents = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
@@ -88,6 +92,7 @@ public record AskOptions(String prompt, String model, String system, String assi
                 case "-c", "--continue" -> latest = true;
                 case "--models" -> models = true;
                 case "-h", "--help" -> help = true;
+                case "--doc" -> documents.add(value(args, ++i, arg));
                 case "--" -> {
                     words.addAll(args.subList(i + 1, args.size()));
                     i = args.size();
@@ -117,7 +122,7 @@ public record AskOptions(String prompt, String model, String system, String assi
         }
         String prompt = words.isEmpty() ? null : String.join(" ", words);
         return new AskOptions(prompt, model, system, assistant, json, simple, latest, id, models, help, timeout,
-                maxAnswerMb, search, code, images);
+                maxAnswerMb, search, code, images, documents);
     }
 
     private static String value(List<String> args, int i, String option) {

@@ -3,6 +3,7 @@ package bnagpt.devs.view.web;
 import bnagpt.devs.controller.Pictures;
 import bnagpt.devs.model.Attachment;
 import bnagpt.devs.model.AttachmentStore;
+import bnagpt.devs.model.DocumentReader;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,10 +32,17 @@ final class AttachmentRoutes {
 
     private final Pictures pictures;
     private final AttachmentStore store;
+    private final DocumentUploads documents;
 
     AttachmentRoutes(Pictures pictures, AttachmentStore store) {
+        this(pictures, store, null);
+    }
+
+    /** DOCUMENTS: where .pdf, .txt and .md go (null: nowhere, Pictures refuses them). */
+    AttachmentRoutes(Pictures pictures, AttachmentStore store, DocumentUploads documents) {
         this.pictures = pictures;
         this.store = store;
+        this.documents = documents;
     }
 
     /** POST /api/attachments?name=FILE, the file's bytes as the body: the Attachment, kept. */
@@ -44,6 +52,12 @@ final class AttachmentRoutes {
             throw new Refusal(400, "Say the file's name (?name=...), in fewer than 1,000 characters.");
         }
         long declared = ctx.req().getContentLengthLong();
+        if (documents != null && DocumentUploads.takes(name)) { // Read Documents: its own limit and reader
+            DocumentUploads.checkSize(name, declared);
+            byte[] bytes = ctx.bodyInputStream().readNBytes((int) DocumentReader.LARGEST_FILE + 1);
+            DocumentUploads.checkSize(name, bytes.length);
+            return documents.keep(name, bytes);
+        }
         if (declared > MAX_UPLOAD) { // refused before a byte of it is read
             throw new Refusal(413, tooLarge(name));
         }

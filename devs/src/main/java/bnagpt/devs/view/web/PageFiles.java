@@ -25,6 +25,8 @@ final class PageFiles {
             Map.entry("sidebar.js", "text/javascript; charset=utf-8"),
             Map.entry("attachments.js", "text/javascript; charset=utf-8"),
             Map.entry("toolruns.js", "text/javascript; charset=utf-8"),
+            Map.entry("documents.js", "text/javascript; charset=utf-8"),
+            Map.entry("documents.css", "text/css; charset=utf-8"),
             Map.entry("logo.svg", "image/svg+xml"),
             Map.entry("user.svg", "image/svg+xml"));
 

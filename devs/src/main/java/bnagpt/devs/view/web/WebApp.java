@@ -2,6 +2,7 @@ package bnagpt.devs.view.web;
 
 import bnagpt.devs.Settings;
 import bnagpt.devs.controller.ChatEngine;
+import bnagpt.devs.controller.Documents;
 import bnagpt.devs.controller.ModelCatalog;
 import bnagpt.devs.model.AssistantShelf;
 import bnagpt.devs.model.AttachmentStore;
@@ -23,6 +24,12 @@ public final class WebApp {
     /** Returns the exit status once the server has stopped (Ctrl-C), or at once for --help or a mistake. */
     public static int run(String[] args, Settings settings, ModelCatalog models, ConversationStore store,
             AssistantShelf assistants, ChatEngine simple, ChatEngine memory) {
+        return run(args, settings, models, store, assistants, simple, memory, null);
+    }
+
+    /** The same, with DOCUMENTS for the upload route (Read Documents). */
+    public static int run(String[] args, Settings settings, ModelCatalog models, ConversationStore store,
+            AssistantShelf assistants, ChatEngine simple, ChatEngine memory, Documents documents) {
         WebOptions options;
         WebServer server;
         try {
@@ -32,7 +39,8 @@ public final class WebApp {
                 return 0;
             }
             server = WebServer.start(models, store, new AttachmentStore(settings.home()), assistants,
-                    Map.of("simple", simple, "memory", memory), options.host(), options.port(), null, System.err);
+                    Map.of("simple", simple, "memory", memory), options.host(), options.port(), null, System.err,
+                    documents);
         } catch (WebOptions.OptionsException | WebServer.CannotStart e) {
             System.err.println(e.getMessage());
             return 2;

@@ -1,6 +1,7 @@
 package bnagpt.devs.view.web;
 
 import bnagpt.devs.controller.ChatEngine;
+import bnagpt.devs.controller.Documents;
 import bnagpt.devs.controller.ModelCatalog;
 import bnagpt.devs.controller.Pictures;
 import bnagpt.devs.model.AssistantShelf;
@@ -56,11 +57,12 @@ public final class WebServer implements AutoCloseable {
     private volatile Guard guard;
 
     private WebServer(ModelCatalog models, ConversationStore store, AttachmentStore kept, AssistantShelf assistants,
-            Map<String, ChatEngine> engines, Path pageFolder, PrintStream log) {
+            Map<String, ChatEngine> engines, Path pageFolder, PrintStream log, Documents documents) {
         this.files = new PageFiles(pageFolder);
         this.chat = new ChatRoute(json, engines, store, assistants, new QuestionParts(kept), clock, log);
         this.conversations = new ConversationRoutes(json, store, chat::answering);
-        this.attachments = new AttachmentRoutes(new Pictures(kept), kept);
+        this.attachments = new AttachmentRoutes(new Pictures(kept), kept,
+                documents == null ? null : new DocumentUploads(documents));
         this.state = new PageState(json, models, assistants, conversations);
         this.log = log;
     }
@@ -73,7 +75,14 @@ public final class WebServer implements AutoCloseable {
     public static WebServer start(ModelCatalog models, ConversationStore store, AttachmentStore kept,
             AssistantShelf assistants, Map<String, ChatEngine> engines, String host, int port, Path pageFolder,
             PrintStream log) {
-        WebServer server = new WebServer(models, store, kept, assistants, engines, pageFolder, log);
+        return start(models, store, kept, assistants, engines, host, port, pageFolder, log, null);
+    }
+
+    /** The same, with Read Documents: the upload route hands .pdf, .txt and .md to DOCUMENTS. */
+    public static WebServer start(ModelCatalog models, ConversationStore store, AttachmentStore kept,
+            AssistantShelf assistants, Map<String, ChatEngine> engines, String host, int port, Path pageFolder,
+            PrintStream log, Documents documents) {
+        WebServer server = new WebServer(models, store, kept, assistants, engines, pageFolder, log, documents);
         InetAddress address = resolve(host);
         for (int tried = port; ; tried++) {
             Javalin app = Javalin.create(server::configure);
