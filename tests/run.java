@@ -17,6 +17,7 @@
 //SOURCES ../101s/simple_chatbot.java
 //SOURCES ../101s/chatbot_with_memory.java
 //SOURCES ../scripts/LocalGroq.java
+//SOURCES ../scripts/LocalGroqAudio.java
 // The devs track (devs/): its whole tree, and the libraries its launcher names.
 //SOURCES ../devs/src/main/java/**/*.java
 //DEPS dev.langchain4j:langchain4j:1.19.0
