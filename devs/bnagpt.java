@@ -38,6 +38,8 @@
 //FILES web/sidebar.js=src/main/resources/web/sidebar.js
 //FILES web/logo.svg=src/main/resources/web/logo.svg
 //FILES web/user.svg=src/main/resources/web/user.svg
+//FILES web/voice.js=src/main/resources/web/voice.js
+//FILES web/voice.css=src/main/resources/web/voice.css
 //MAIN bnagpt.devs.App
 
 /** Nothing here: JBang starts bnagpt.devs.App (//MAIN above). */

@@ -4,11 +4,13 @@ import bnagpt.devs.controller.ChatEngine;
 import bnagpt.devs.controller.ChatbotWithMemoryEngine;
 import bnagpt.devs.controller.ModelCatalog;
 import bnagpt.devs.controller.SimpleChatEngine;
+import bnagpt.devs.controller.Voice;
 import bnagpt.devs.llm.Limits;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.LlmFailure;
 import bnagpt.devs.llm.OpenAiCompatibleLlm;
 import bnagpt.devs.llm.RetryPolicy;
+import bnagpt.devs.llm.SpeechClient;
 import bnagpt.devs.llm.Stop;
 import bnagpt.devs.model.AssistantShelf;
 import bnagpt.devs.model.ConversationStore;
@@ -19,6 +21,7 @@ import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,18 +71,20 @@ public final class App {
             return 2;
         }
         return WebApp.run(args, settings, new ModelCatalog(layers.llm()), layers.store(), assistants(settings),
-                layers.simple(), layers.memory());
+                layers.simple(), layers.memory(), layers.voice());
     }
 
     /** The layers below the views, built the same way for the page and for ask. */
-    private record Layers(Llm llm, ConversationStore store, ChatEngine simple, ChatEngine memory) {
+    private record Layers(Llm llm, ConversationStore store, ChatEngine simple, ChatEngine memory, Voice voice) {
         /** Throws LlmFailure when a proxy variable is not an address. */
         static Layers of(Settings settings, Limits limits) {
+            HttpClient http = OpenAiCompatibleLlm.httpClient(System.getenv());
             Llm llm = new OpenAiCompatibleLlm(settings.baseUrl(), settings.apiKey(), settings.model(), limits,
-                    RetryPolicy.DEFAULT, OpenAiCompatibleLlm.httpClient(System.getenv()));
+                    RetryPolicy.DEFAULT, http);
+            SpeechClient speech = new SpeechClient(settings.baseUrl(), settings.apiKey(), limits, RetryPolicy.DEFAULT, http);
             ConversationStore store = new ConversationStore(settings.home());
             return new Layers(llm, store, new SimpleChatEngine(llm, settings.answerLimitBytes()),
-                    new ChatbotWithMemoryEngine(llm, store, settings.answerLimitBytes(), SAVE_EVERY));
+                    new ChatbotWithMemoryEngine(llm, store, settings.answerLimitBytes(), SAVE_EVERY), new Voice(speech, speech));
         }
     }
 
@@ -114,7 +119,7 @@ public final class App {
                 false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         Ask ask = new Ask(layers.memory(), layers.simple(), layers.store(), assistants(settings), layers.llm(), out, err,
-                System.console() != null);
+                System.console() != null, layers.voice());
         return stoppableByCtrlC(stop -> ask.run(options, System.in, stop));
     }
 

@@ -1,6 +1,7 @@
 package bnagpt.devs.view.cli;
 
 import bnagpt.devs.controller.ChatEngine;
+import bnagpt.devs.controller.Voice;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.LlmFailure;
 import bnagpt.devs.llm.Stop;
@@ -33,10 +34,17 @@ public final class Ask {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean terminal;
+    private final VoiceCommand voice;
 
     /** TERMINAL: a person watches (stderr may then carry the thinking and a usage line, in colour). */
     public Ask(ChatEngine memory, ChatEngine simple, ConversationStore store, AssistantShelf assistants, Llm llm,
             PrintStream out, PrintStream err, boolean terminal) {
+        this(memory, simple, store, assistants, llm, out, err, terminal, null);
+    }
+
+    /** VOICE: --audio and --speak (null: the command has neither). */
+    public Ask(ChatEngine memory, ChatEngine simple, ConversationStore store, AssistantShelf assistants, Llm llm,
+            PrintStream out, PrintStream err, boolean terminal, Voice voice) {
         this.memory = memory;
         this.simple = simple;
         this.store = store;
@@ -45,6 +53,7 @@ public final class Ask {
         this.out = out;
         this.err = err;
         this.terminal = terminal;
+        this.voice = voice == null ? null : new VoiceCommand(voice, err);
     }
 
     /** Runs the command and returns its exit status: 0 answered, 1 failed or cut, 2 a mistake in the command. */
@@ -61,7 +70,8 @@ public final class Ask {
                 return 2;
             }
         }
-        String prompt = options.prompt() != null ? options.prompt() : read(stdin);
+        String prompt = options.voice().audio() != null ? voice.question(options.voice().audio())
+                : options.prompt() != null ? options.prompt() : read(stdin);
         if (prompt == null) {
             return 1;
         }
@@ -79,6 +89,10 @@ public final class Ask {
             out.flush();
             if (turn.notice() != null) {
                 err.println(turn.notice());
+            }
+            if (options.voice().speak() != null && turn.reply().complete()
+                    && !voice.speak(turn.answer().content(), options.voice())) {
+                return 1;
             }
             if (terminal) {
                 err.println(dim(usageLine(turn.reply(), conversation, options.simple())));

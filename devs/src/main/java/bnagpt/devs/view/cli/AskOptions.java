@@ -10,7 +10,7 @@ import java.util.List;
  */
 public record AskOptions(String prompt, String model, String system, String assistant, boolean json,
         boolean simple, boolean continueLatest, String conversationId, boolean listModels, boolean help, Duration timeout,
-        String maxAnswerMb) {
+        String maxAnswerMb, VoiceOptions voice) {
 
     public static final String USAGE = """
             Usage: ./jbang devs ask [options] [PROMPT]
@@ -33,6 +33,7 @@ public record AskOptions(String prompt, String model, String system, String assi
               --timeout SECONDS       the longest wait for the first token, and for each next one (default 60)
               --max-answer-mb N       the most one answer may hold, 1 to 12 MiB (default 8,
                                       or BNAGPT_MAX_ANSWER_MB)
+            """ + VoiceOptions.USAGE + """
               -h, --help              this text
 
             Settings come from the environment: GROQ_API_KEY (keys are free at
@@ -55,6 +56,7 @@ public record AskOptions(String prompt, String model, String system, String assi
         boolean latest = false;
         boolean models = false;
         boolean help = false;
+        VoiceOptions voice = VoiceOptions.NONE;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
@@ -69,6 +71,7 @@ public record AskOptions(String prompt, String model, String system, String assi
                 case "-c", "--continue" -> latest = true;
                 case "--models" -> models = true;
                 case "-h", "--help" -> help = true;
+                case "--audio", "--speak", "--voice" -> voice = voice.with(arg, value(args, ++i, arg));
                 case "--" -> {
                     words.addAll(args.subList(i + 1, args.size()));
                     i = args.size();
@@ -88,9 +91,10 @@ public record AskOptions(String prompt, String model, String system, String assi
         if (latest && id != null) {
             throw new Mistake("-c goes on with the latest conversation and --cid with a given one: choose one.");
         }
+        voice.check(!words.isEmpty());
         String prompt = words.isEmpty() ? null : String.join(" ", words);
         return new AskOptions(prompt, model, system, assistant, json, simple, latest, id, models, help, timeout,
-                maxAnswerMb);
+                maxAnswerMb, voice);
     }
 
     private static String value(List<String> args, int i, String option) {

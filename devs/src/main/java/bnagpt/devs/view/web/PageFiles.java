@@ -24,7 +24,9 @@ final class PageFiles {
             "messages.js", "text/javascript; charset=utf-8",
             "sidebar.js", "text/javascript; charset=utf-8",
             "logo.svg", "image/svg+xml",
-            "user.svg", "image/svg+xml");
+            "user.svg", "image/svg+xml",
+            "voice.js", "text/javascript; charset=utf-8",
+            "voice.css", "text/css; charset=utf-8");
 
     private final Path folder;
 

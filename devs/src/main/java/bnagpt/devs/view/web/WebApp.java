@@ -3,6 +3,7 @@ package bnagpt.devs.view.web;
 import bnagpt.devs.Settings;
 import bnagpt.devs.controller.ChatEngine;
 import bnagpt.devs.controller.ModelCatalog;
+import bnagpt.devs.controller.Voice;
 import bnagpt.devs.model.AssistantShelf;
 import bnagpt.devs.model.ConversationStore;
 import java.io.IOException;
@@ -21,7 +22,7 @@ public final class WebApp {
 
     /** Returns the exit status once the server has stopped (Ctrl-C), or at once for --help or a mistake. */
     public static int run(String[] args, Settings settings, ModelCatalog models, ConversationStore store,
-            AssistantShelf assistants, ChatEngine simple, ChatEngine memory) {
+            AssistantShelf assistants, ChatEngine simple, ChatEngine memory, Voice voice) {
         WebOptions options;
         WebServer server;
         try {
@@ -30,7 +31,7 @@ public final class WebApp {
                 System.out.print(WebOptions.HELP);
                 return 0;
             }
-            server = WebServer.start(models, store, assistants, Map.of("simple", simple, "memory", memory), options.host(),
+            server = WebServer.start(models, store, assistants, Map.of("simple", simple, "memory", memory), voice, options.host(),
                     options.port(), null, System.err);
         } catch (WebOptions.OptionsException | WebServer.CannotStart e) {
             System.err.println(e.getMessage());

@@ -2,6 +2,7 @@ package bnagpt.devs.view.web;
 
 import bnagpt.devs.controller.ChatEngine;
 import bnagpt.devs.controller.ModelCatalog;
+import bnagpt.devs.controller.Voice;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.model.Assistant;
 import bnagpt.devs.model.AssistantShelf;
@@ -53,6 +54,7 @@ public final class WebServer implements AutoCloseable {
     private final PageFiles files;
     private final ChatRoute chat;
     private final ConversationRoutes conversations;
+    private final VoiceRoutes voice; // null: a server without the microphone and Read aloud
     private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(2, daemon("bnagpt-page-clock"));
     private final PrintStream log;
     private Javalin app;
@@ -60,7 +62,8 @@ public final class WebServer implements AutoCloseable {
     private volatile Guard guard;
 
     private WebServer(ModelCatalog models, ConversationStore store, AssistantShelf assistants,
-            Map<String, ChatEngine> engines, Path pageFolder, PrintStream log) {
+            Map<String, ChatEngine> engines, Voice voice, Path pageFolder, PrintStream log) {
+        this.voice = voice == null ? null : new VoiceRoutes(json, voice);
         this.models = models;
         this.assistants = assistants;
         this.files = new PageFiles(pageFolder);
@@ -76,7 +79,13 @@ public final class WebServer implements AutoCloseable {
      */
     public static WebServer start(ModelCatalog models, ConversationStore store, AssistantShelf assistants,
             Map<String, ChatEngine> engines, String host, int port, Path pageFolder, PrintStream log) {
-        WebServer server = new WebServer(models, store, assistants, engines, pageFolder, log);
+        return start(models, store, assistants, engines, null, host, port, pageFolder, log);
+    }
+
+    /** The same, with the microphone and Read aloud on VOICE (VoiceRoutes). */
+    public static WebServer start(ModelCatalog models, ConversationStore store, AssistantShelf assistants,
+            Map<String, ChatEngine> engines, Voice voice, String host, int port, Path pageFolder, PrintStream log) {
+        WebServer server = new WebServer(models, store, assistants, engines, voice, pageFolder, log);
         InetAddress address = resolve(host);
         for (int tried = port; ; tried++) {
             Javalin app = Javalin.create(server::configure);
@@ -142,6 +151,9 @@ public final class WebServer implements AutoCloseable {
             sendJson(ctx, json.createObjectNode().put("deleted", true));
         });
 
+        if (voice != null) {
+            voice.addTo(routes);
+        }
         routes.exception(Refusal.class, (refusal, ctx) -> refuse(ctx, refusal));
         routes.exception(StoreException.class, (e, ctx) -> refuse(ctx, new Refusal(400, e.getMessage())));
         routes.exception(Exception.class, (e, ctx) -> {
