@@ -10,8 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.commonmark.parser.Parser;
-import org.commonmark.renderer.text.TextContentRenderer;
 
 /**
  * Listen and speak, for the page and the command line alike: a recording becomes the text of
@@ -127,7 +125,7 @@ public final class Voice {
      */
     public Spoken readAloud(String markdown, String voice) {
         String chosen = voice(voice);
-        VoicePieces.Reading reading = pieces(plainText(markdown));
+        VoicePieces.Reading reading = pieces(VoiceText.of(markdown));
         if (reading.pieces().isEmpty()) {
             throw new Refused("The answer has no words to read aloud.");
         }
@@ -151,10 +149,5 @@ public final class Voice {
         } finally {
             ahead.shutdownNow();
         }
-    }
-
-    /** Markdown as it is heard: the text without its marks (no **, #, or link addresses). */
-    public static String plainText(String markdown) {
-        return TextContentRenderer.builder().build().render(Parser.builder().build().parse(markdown));
     }
 }
