@@ -58,7 +58,7 @@ function setMicState(state) {
   button.setAttribute("aria-pressed", String(state === "recording"));
   button.setAttribute("aria-label", { idle: "Record a question", recording: "Stop recording",
     transcribing: "Transcribing" }[state]);
-  button.textContent = { idle: "\u{1F3A4}", recording: "\u25A0 Stop", transcribing: "\u2026" }[state];
+  button.textContent = { idle: "\u{1F3A4}", recording: "Stop", transcribing: "\u2026" }[state];
 }
 
 async function startRecording() {
@@ -128,7 +128,7 @@ async function transcribe(recording) {
 
 // ---- Speak: Read aloud ----------------------------------------------------------------------
 
-let reading = null; // { button, audio, stopped, finish } while an answer is read aloud
+let reading = null; // { button, context, stopped, finish } while an answer is read aloud
 
 function addReadAloud(bubble) {
   const body = bubble.querySelector(".body");
@@ -149,7 +149,7 @@ function spokenText(body) {
 
 async function readAloud(bubble, button) {
   stopReading();
-  const current = { button, audio: new Audio(), stopped: false, finish: () => {} };
+  const current = { button, context: new AudioContext(), stopped: false, finish: () => {} };
   reading = current;
   button.classList.add("reading");
   button.textContent = "Stop";
@@ -179,25 +179,29 @@ async function speech(text) {
   return (await api("/api/speech", "POST", { text, voice })).blob();
 }
 
-/** Plays one piece; resolves when it has ended, or when Stop was pressed. */
-function play(current, wav) {
-  const url = URL.createObjectURL(wav);
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      URL.revokeObjectURL(url);
+/**
+ * Plays one piece through the Web Audio API (an <audio> element would need the page's
+ * Content-Security-Policy to allow blob: media); resolves when it has ended, or at Stop.
+ */
+async function play(current, wav) {
+  let sound;
+  try {
+    sound = await current.context.decodeAudioData(await wav.arrayBuffer());
+  } catch (e) {
+    throw new Error("This browser could not play the speech the server sent.");
+  }
+  if (current.stopped) return;
+  await new Promise((resolve) => {
+    const source = current.context.createBufferSource();
+    source.buffer = sound;
+    source.connect(current.context.destination);
+    source.onended = resolve;
+    current.finish = () => {
+      source.onended = null;
+      source.stop();
       resolve();
     };
-    current.finish = done;
-    current.audio.onended = done;
-    current.audio.onerror = () => {
-      URL.revokeObjectURL(url);
-      reject(new Error("This browser could not play the speech the server sent."));
-    };
-    current.audio.src = url;
-    current.audio.play().catch((e) => {
-      URL.revokeObjectURL(url);
-      reject(new Error("The browser did not play the speech: " + e.message));
-    });
+    source.start();
   });
 }
 
@@ -206,8 +210,8 @@ function stopReading() {
   const current = reading;
   reading = null;
   current.stopped = true;
-  current.audio.pause();
   current.finish();
+  current.context.close();
   current.button.classList.remove("reading");
   current.button.textContent = "Read aloud";
   delete current.button.dataset.piece;
