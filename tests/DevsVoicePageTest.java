@@ -193,7 +193,7 @@ class DevsVoicePageTest {
     }
 
     @Test
-    void a_recording_over_25_mb_is_refused_by_the_route_with_a_sentence() throws Exception {
+    void a_recording_over_25_mb_and_an_unknown_voice_are_refused_by_the_routes_with_a_sentence() throws Exception {
         byte[] big = new byte[25 * 1024 * 1024 + 1];
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(server.origin() + "/api/transcribe")).header("X-Bnagpt-Secret", server.secret())
@@ -205,6 +205,13 @@ class DevsVoicePageTest {
                         URI.create(server.origin() + "/api/transcribe")).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(403, unguarded.statusCode(), "the Guard applies");
+        HttpResponse<String> voice = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(server.origin() + "/api/speech")).header("X-Bnagpt-Secret", server.secret())
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"text\": \"Hello.\", \"voice\": \"alloy\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, voice.statusCode());
+        assertEquals("{\"error\":\"There is no voice \\\"alloy\\\": choose one of autumn, diana, hannah, austin, daniel, "
+                + "troy.\"}", voice.body());
         assertFalse(unguarded.body().contains("France"));
     }
 

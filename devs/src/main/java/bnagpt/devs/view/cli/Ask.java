@@ -90,8 +90,7 @@ public final class Ask {
             if (turn.notice() != null) {
                 err.println(turn.notice());
             }
-            if (options.voice().speak() != null && turn.reply().complete()
-                    && !voice.speak(turn.answer().content(), options.voice())) {
+            if (options.voice().speak() != null && !voice.speak(turn.answer().content(), options.voice())) {
                 return 1;
             }
             if (terminal) {
