@@ -1124,9 +1124,15 @@ public class chat {
      * A chat message: role is "system", "user" or "assistant". {@code reasoning} is what a
      * reasoning model thought before this answer (null when none): it is saved and shown
      * apart, and never sent back to the model (see Chat.requestMessages). {@code cut} marks
-     * an answer that was stopped or broken off before the model finished it.
+     * an answer that was stopped or broken off before the model finished it. {@code extra}
+     * holds a saved message's fields this file does not know (the devs app's images, web
+     * searches, code runs), as JSON, so that a save writes them back as they were (null: none).
      */
-    public record Message(String role, String content, String reasoning, boolean cut) {
+    public record Message(String role, String content, String reasoning, boolean cut, ObjectNode extra) {
+        public Message(String role, String content, String reasoning, boolean cut) {
+            this(role, content, reasoning, cut, null);
+        }
+
         public Message(String role, String content) {
             this(role, content, null, false);
         }
@@ -2293,6 +2299,9 @@ public class chat {
                 if (message.cut()) {
                     node.put("cut", true);
                 }
+                if (message.extra() != null) {
+                    node.setAll(message.extra()); // the other program's fields, as they were
+                }
             }
             return root;
         }
@@ -2449,8 +2458,10 @@ public class chat {
                 }
                 String reasoning = textOrNull(node, "reasoning",
                         "message " + number + " has a reasoning that is not text");
+                ObjectNode extra = ((ObjectNode) node).deepCopy();
+                extra.remove(List.of("role", "content", "reasoning", "cut"));
                 conversation.add(new Message(role, node.get("content").asText(), reasoning,
-                        node.path("cut").asBoolean(false)));
+                        node.path("cut").asBoolean(false), extra.isEmpty() ? null : extra));
             }
             JsonNode byUser = root.path("title_by_user");
             if (byUser.isBoolean() && byUser.booleanValue()) {
@@ -3431,8 +3442,31 @@ public class chat {
                 showPast("instructions", conversation.system(), false);
             }
             for (Message message : conversation.messages()) {
-                showPast(message.role().equals("user") ? "you" : "bnaGPT", message.content(), message.cut());
+                showPast(message.role().equals("user") ? "you" : "bnaGPT", message.content() + attached(message),
+                        message.cut());
             }
+        }
+
+        /** What the devs app kept with a message, as text: "[image: cat.jpg]", a search and (20 of) its sources. */
+        static String attached(Message message) {
+            StringBuilder lines = new StringBuilder();
+            JsonNode extra = message.extra() == null ? JSON.createObjectNode() : message.extra();
+            for (JsonNode file : extra.path("attachments")) {
+                lines.append("\n[").append(file.path("kind").asText("file")).append(": ")
+                        .append(shorten(file.path("name").asText(""), 80)).append("]");
+            }
+            for (JsonNode run : extra.path("tools")) {
+                lines.append("\n[").append(run.path("kind").asText("tool")).append(": ")
+                        .append(shorten(run.path("input").asText("").replace('\n', ' '), 80)).append("]");
+                int shown = 0;
+                for (JsonNode source : run.path("sources")) {
+                    if (shown++ < 20) {
+                        lines.append("\n  ").append(shorten(source.path("title").asText("").replace('\n', ' '), 80))
+                                .append(" - ").append(shorten(source.path("url").asText(""), 200));
+                    }
+                }
+            }
+            return lines.toString();
         }
 
         private void showPast(String who, String text, boolean cut) {

@@ -27,6 +27,9 @@
 //DEPS io.javalin:javalin:7.2.3
 // Markdown to HTML for the answers, with the model's own HTML shown as text.
 //DEPS org.commonmark:commonmark:0.32.0
+// Read Documents: PDFs page by page (about 4 MB; the embedding model for long documents is
+// NOT listed here: EmbeddingModelFetcher fetches it on first use, so plain chats never pay).
+//DEPS org.apache.pdfbox:pdfbox:3.0.8
 // LangChain4j and Jetty log through slf4j; the app's own output is its sentences.
 //DEPS org.slf4j:slf4j-nop:2.0.17
 // The page's files travel in the jar, so the page works from any folder.
@@ -36,6 +39,10 @@
 //FILES web/common.js=src/main/resources/web/common.js
 //FILES web/messages.js=src/main/resources/web/messages.js
 //FILES web/sidebar.js=src/main/resources/web/sidebar.js
+//FILES web/attachments.js=src/main/resources/web/attachments.js
+//FILES web/toolruns.js=src/main/resources/web/toolruns.js
+//FILES web/documents.js=src/main/resources/web/documents.js
+//FILES web/documents.css=src/main/resources/web/documents.css
 //FILES web/logo.svg=src/main/resources/web/logo.svg
 //FILES web/user.svg=src/main/resources/web/user.svg
 //FILES web/voice.js=src/main/resources/web/voice.js

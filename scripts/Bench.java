@@ -13,6 +13,8 @@
 //   ./jbang bench                                   the whole bench, about 4 minutes
 //   ./jbang bench --runs 3 --long-runs 2            quicker, rougher
 //   ./jbang bench --clients chat,devs,node --tokens 50000
+//   ./jbang bench --documents                       Read Documents: indexing a 300-page PDF, and
+//                                                   retrieval's cost to the first token (DocumentsBench.java)
 //
 // Run it from the repository root. The official SDKs (Python `groq`, node `groq-sdk`)
 // are installed on first use, at pinned versions, in ~/.cache/bnagpt-bench (outside the
@@ -58,6 +60,11 @@ public class Bench {
     static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--documents")) { // its own script: only it needs the embedding model
+            List<String> command = new ArrayList<>(List.of("./jbang", "scripts/DocumentsBench.java"));
+            command.addAll(List.of(args).subList(1, args.length));
+            System.exit(new ProcessBuilder(command).inheritIO().start().waitFor());
+        }
         Options options = Options.parse(args);
         Path repo = Path.of("").toAbsolutePath();
         if (!Files.isExecutable(repo.resolve("jbang")) || !Files.exists(repo.resolve("101s/chat.java"))) {

@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //COMPILE_OPTIONS -encoding UTF-8
+//SOURCES LocalGroqTools.java
 //SOURCES LocalGroqAudio.java
 
 /*
@@ -50,6 +51,10 @@
  *   #mock:error-mb=N      an error (400, or #mock:status) whose body is N MiB long (2100: 2.2 GB)
  *   #mock:retry-after-raw=TEXT  a 429 whose retry-after header is TEXT as is (-1e30, NaN, ...)
  *   #mock:retry-after-ms=TEXT   a 429 whose retry-after-ms header is TEXT as is; both take #mock:times
+ * Groq's built-in tools and images (scripts/LocalGroqTools.java says how they are played):
+ *   #mock:sources=N        a browser_search finds N results (default 3)
+ *   #mock:hostile-sources  search results with HTML and script in them, and javascript: links
+ *   #mock:code-output-mb=N a code_interpreter run prints N MiB
  * POST /audio/transcriptions and /audio/speech: see LocalGroqAudio.java (--transcript TEXT).
  * A base URL under /captive-portal (http://127.0.0.1:PORT/captive-portal/v1) answers every
  * request with a web page, as a hotel's Wi-Fi does before you log in.
@@ -269,17 +274,23 @@ public class LocalGroq implements AutoCloseable {
         boolean reasons() { return id.startsWith("openai/gpt-oss") || id.startsWith("qwen/"); }
     }
 
+    /** Groq's models as of December 2026 (docs/GROQ_API.md); the audio ones answer on their own endpoints. */
     static final List<Model> MODELS = List.of(
             new Model("openai/gpt-oss-120b", "OpenAI", 131072, 65536),
             new Model("openai/gpt-oss-20b", "OpenAI", 131072, 65536),
-            new Model("qwen/qwen3-32b", "Alibaba Cloud", 131072, 40960),
-            new Model("groq/compound", "Groq", 131072, 8192),
+            new Model("openai/gpt-oss-safeguard-20b", "OpenAI", 131072, 65536),
+            new Model("qwen/qwen3.8-27b", "Alibaba Cloud", 131072, 40960),
+            new Model("whisper-large-v3", "OpenAI", 448, 448),
+            new Model("whisper-large-v3-turbo", "OpenAI", 448, 448),
+            new Model("canopylabs/orpheus-v1-english", "Canopy Labs", 4000, 50000),
             // A tiny context window, so tests reach "conversation too long" in a few messages.
             new Model("mock/small-context", "bnaGPT", 200, 100));
 
     /** Retired models, and the day Groq switched each off. */
     static final Map<String, String> DECOMMISSIONED = Map.of(
-            "llama3-70b-8192", "2025-08-30", "llama-3.3-70b-versatile", "2026-08-16", "llama-3.1-8b-instant", "2026-08-16");
+            "llama3-70b-8192", "2025-08-30", "llama-3.3-70b-versatile", "2026-08-16", "llama-3.1-8b-instant", "2026-08-16",
+            "qwen/qwen3-32b", "2026-07-17", "meta-llama/llama-4-scout-17b-16e-instruct", "2026-07-17",
+            "qwen/qwen3.6-27b", "2026-09-14", "groq/compound", "2026-09-21", "groq/compound-mini", "2026-09-21");
 
     static String modelList() {
         StringJoiner data = new StringJoiner(",", "{\"object\":\"list\",\"data\":[", "]}");
@@ -318,6 +329,7 @@ public class LocalGroq implements AutoCloseable {
         if (hostile != null) return hostile;
 
         Model model = findModel(request.model());
+        LocalGroqTools.check(request, model, body.length);
         int promptTokens = request.estimatedTokens();
         if (promptTokens > model.contextWindow()) {
             throw new ApiError(400, "invalid_request_error", "context_length_exceeded", "This conversation is about " + promptTokens
@@ -433,7 +445,8 @@ public class LocalGroq implements AutoCloseable {
 
     record Message(String role, String text) {}
 
-    record ChatRequest(String model, List<Message> messages, boolean stream, boolean jsonMode) {
+    record ChatRequest(String model, List<Message> messages, boolean stream, boolean jsonMode, List<String> tools,
+            List<LocalGroqTools.ImagePart> images) {
 
         static ChatRequest parse(String body) throws ApiError {
             Object parsed;
@@ -450,13 +463,20 @@ public class LocalGroq implements AutoCloseable {
                 throw ApiError.invalid("The request needs `messages`, a non-empty array of {\"role\": ..., \"content\": ...} objects.");
             }
             List<Message> messages = new ArrayList<>();
-            for (Object item : items) messages.add(message(item, messages.size()));
+            List<LocalGroqTools.ImagePart> images = new ArrayList<>();
+            for (Object item : items) messages.add(message(item, messages.size(), images));
             boolean jsonMode = json.get("response_format") instanceof Map<?, ?> format && "json_object".equals(format.get("type"));
-            return new ChatRequest(model, messages, Boolean.TRUE.equals(json.get("stream")), jsonMode);
+            List<String> tools = new ArrayList<>();
+            if (json.get("tools") instanceof List<?> list) {
+                for (Object tool : list) {
+                    if (tool instanceof Map<?, ?> t && t.get("type") instanceof String type && !type.equals("function")) tools.add(type);
+                }
+            }
+            return new ChatRequest(model, messages, Boolean.TRUE.equals(json.get("stream")), jsonMode, tools, images);
         }
 
-        /** content is a string, or an array of parts of which the text parts count. */
-        private static Message message(Object item, int index) throws ApiError {
+        /** content is a string, or an array of parts: the text parts make the text, image_url parts are collected apart. */
+        private static Message message(Object item, int index, List<LocalGroqTools.ImagePart> images) throws ApiError {
             if (!(item instanceof Map<?, ?> fields) || !(fields.get("role") instanceof String role)) {
                 throw ApiError.invalid("messages[" + index + "] needs a `role` (system, user or assistant) and a `content`.");
             }
@@ -469,6 +489,8 @@ public class LocalGroq implements AutoCloseable {
             StringJoiner text = new StringJoiner("\n");
             for (Object part : parts) {
                 if (part instanceof Map<?, ?> p && "text".equals(p.get("type")) && p.get("text") instanceof String t) text.add(t);
+                if (part instanceof Map<?, ?> p && "image_url".equals(p.get("type")) && p.get("image_url") instanceof Map<?, ?> image
+                        && image.get("url") instanceof String url) images.add(new LocalGroqTools.ImagePart(index, url));
             }
             return new Message(role, text.toString());
         }
@@ -480,14 +502,24 @@ public class LocalGroq implements AutoCloseable {
             return said.isEmpty() ? "" : said.get(said.size() - 1);
         }
 
+        int lastUserIndex() {
+            for (int i = messages.size() - 1; i >= 0; i--) if (messages.get(i).role().equals("user")) return i;
+            return -1;
+        }
+
         /** About one token per 4 characters (at least 1), plus 4 for each message's framing. */
         int estimatedTokens() { return messages.stream().mapToInt(m -> Math.max(1, m.text().length() / 4) + 4).sum(); }
     }
 
     // ---- 6. The answer: what it says --------------------------------------------------------
 
-    /** Each content chunk is one token; reasoning models think aloud first, in "reasoning" deltas. */
-    record Answer(List<String> reasoning, List<String> content) {
+    /**
+     * Each content chunk is one token; reasoning models think aloud first, in "reasoning" deltas.
+     * executedTools: the built-in tools' runs, sent between the reasoning and the answer.
+     */
+    record Answer(List<String> reasoning, List<String> content, List<String> executedTools) {
+
+        Answer(List<String> reasoning, List<String> content) { this(reasoning, content, List.of()); }
 
         static final List<String> REASONING = List.of("The user", " wants an", " answer.");
         static final List<String> PANGRAM = List.of("The", " quick", " brown", " fox", " jumps", " over", " the", " lazy", " dog", ". ");
@@ -498,11 +530,16 @@ public class LocalGroq implements AutoCloseable {
                 for (int i = 0; i < mock.number("tokens", 0); i++) content.add(PANGRAM.get(i % PANGRAM.size()));
                 return new Answer(List.of(), content);
             }
+            if (!request.tools().isEmpty()) {
+                LocalGroqTools.ToolAnswer ran = LocalGroqTools.run(request, mock);
+                return new Answer(LocalGroqTools.REASONING, words(ran.reply()), ran.executedTools());
+            }
             List<String> said = request.userTexts().stream().map(Directives::strip).toList();
             String reply = request.jsonMode()
                     ? "{\"you_said\": " + Json.quote(Directives.strip(request.lastUserText())) + ", \"turn\": " + said.size() + "}"
                     : plainReply(said, request.messages().stream().filter(m -> m.role().equals("system")).findFirst());
-            return new Answer(model.reasons() ? REASONING : List.of(), words(reply));
+            String seen = LocalGroqTools.describeImages(request);
+            return new Answer(model.reasons() ? REASONING : List.of(), words(seen.isEmpty() ? reply : seen + " " + reply));
         }
 
         static String plainReply(List<String> said, Optional<Message> system) {
@@ -524,7 +561,7 @@ public class LocalGroq implements AutoCloseable {
             return text.codePointCount(0, text.length()) <= count ? text : text.substring(0, text.offsetByCodePoints(0, count));
         }
 
-        int tokens() { return reasoning.size() + content.size(); }
+        int tokens() { return reasoning.size() + content.size() + executedTools.size(); }
     }
 
     // ---- 7. The answer: how it is sent ------------------------------------------------------
@@ -594,6 +631,7 @@ public class LocalGroq implements AutoCloseable {
         // completion_time counts reasoning too, as completion_tokens does: tokens/s is their ratio.
         long generationStarted = System.nanoTime();
         for (String thought : answer.reasoning()) events.sendToken(completion.chunk("{\"reasoning\":" + Json.quote(thought) + "}", null, ""));
+        for (String tool : answer.executedTools()) events.sendToken(completion.chunk("{\"executed_tools\":[" + tool + "]}", null, ""));
         for (int i = 0; i <= content.size(); i++) {
             if (i == cutAfter) {
                 events.flush();
@@ -620,6 +658,11 @@ public class LocalGroq implements AutoCloseable {
         long started = System.nanoTime();
         if (tps > 0) sleepUntil(started + (long) (answer.tokens() * 1e9 / tps)); // as long as streaming would take
         String reasoning = answer.reasoning().isEmpty() ? "" : ",\"reasoning\":" + Json.quote(String.join("", answer.reasoning()));
+        List<String> ran = answer.executedTools();
+        // A whole answer holds each tool once, finished: the odd entries (each tool's started entry is before it).
+        StringJoiner finished = new StringJoiner(",", ",\"executed_tools\":[", "]");
+        for (int i = 1; i < ran.size(); i += 2) finished.add(ran.get(i));
+        if (!ran.isEmpty()) reasoning += finished;
         String json = "{\"id\":\"" + completion.id + "\",\"object\":\"chat.completion\",\"created\":" + completion.created
                 + ",\"model\":" + Json.quote(completion.model) + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
                 + "\"content\":" + Json.quote(String.join("", answer.content())) + reasoning + "},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
@@ -752,7 +795,8 @@ public class LocalGroq implements AutoCloseable {
         static final Pattern DIRECTIVE = Pattern.compile("#mock:([^=\\s]+)(?:=(\\S*))?");
         static final Set<String> KNOWN = new TreeSet<>(List.of("tokens", "tps", "cut", "error-after", "status", "retry-after",
                 "drop", "times", "no-done", "eol", "keepalive", "slow-start", "no-answer", "stall", "endless-line", "gzip-bomb",
-                "big-chunk", "endless-answer", "whole", "redirect-loop", "error-mb", "retry-after-raw", "retry-after-ms"));
+                "big-chunk", "endless-answer", "whole", "redirect-loop", "error-mb", "retry-after-raw", "retry-after-ms",
+                "sources", "hostile-sources", "code-output-mb"));
 
         static Directives in(String text) throws ApiError {
             Map<String, String> values = new HashMap<>();

@@ -228,12 +228,12 @@ class ChatFeaturesProcessTest {
     @Test
     void new_keeps_the_instructions_the_model_and_json_mode() throws Exception {
         ChatCommand.Result run = chat(home, "Tell me about Mars\n/new\nTell me about Venus\n", "--repl", "-q",
-                "-s", "You are brief.", "-m", "qwen/qwen3-32b", "--json");
+                "-s", "You are brief.", "-m", "qwen/qwen3.8-27b", "--json");
 
         assertEquals(0, run.exitCode(), run.stderr());
         JsonNode request = lastRequest();
         assertEquals("json_object", request.path("response_format").path("type").asText(), request.toString());
-        assertEquals("qwen/qwen3-32b", request.path("model").asText());
+        assertEquals("qwen/qwen3.8-27b", request.path("model").asText());
         assertEquals("system", request.path("messages").get(0).path("role").asText(), request.toString());
         assertTrue(request.path("messages").get(0).path("content").asText().startsWith("You are brief."));
         assertEquals(List.of("Tell me about Venus"), questions(request));
@@ -353,7 +353,7 @@ class ChatFeaturesProcessTest {
         Path pirate = Files.writeString(home.resolve("pirate.md"), """
                 ---
                 name: Captain Byte
-                model: qwen/qwen3-32b
+                model: qwen/qwen3.8-27b
                 ---
                 You are Captain Byte.
                 Speak like a pirate.
@@ -364,7 +364,7 @@ class ChatFeaturesProcessTest {
         assertEquals(0, run.exitCode(), run.stderr());
         assertEquals(message("system", "You are Captain Byte.\nSpeak like a pirate."),
                 lastRequest().path("messages").get(0));
-        assertEquals("qwen/qwen3-32b", lastRequest().path("model").asText());
+        assertEquals("qwen/qwen3.8-27b", lastRequest().path("model").asText());
     }
 
     @Test
@@ -384,15 +384,15 @@ class ChatFeaturesProcessTest {
     void the_model_flag_wins_over_the_model_of_the_assistant() throws Exception {
         Path pirate = Files.writeString(home.resolve("pirate.md"), """
                 ---
-                model: qwen/qwen3-32b
+                model: qwen/qwen3.8-27b
                 ---
                 Speak like a pirate.
                 """);
 
-        ChatCommand.Result run = chat(home, "", "-q", "--assistant", pirate.toString(), "-m", "groq/compound", "Hi");
+        ChatCommand.Result run = chat(home, "", "-q", "--assistant", pirate.toString(), "-m", "openai/gpt-oss-20b", "Hi");
 
         assertEquals(0, run.exitCode(), run.stderr());
-        assertEquals("groq/compound", lastRequest().path("model").asText());
+        assertEquals("openai/gpt-oss-20b", lastRequest().path("model").asText());
     }
 
     @Test
@@ -469,18 +469,18 @@ class ChatFeaturesProcessTest {
 
     @Test
     void the_model_flag_is_the_model_of_the_request() throws Exception {
-        ChatCommand.Result run = chat(home, "", "-q", "-m", "qwen/qwen3-32b", "Hi");
+        ChatCommand.Result run = chat(home, "", "-q", "-m", "qwen/qwen3.8-27b", "Hi");
 
         assertEquals(0, run.exitCode(), run.stderr());
-        assertEquals("qwen/qwen3-32b", lastRequest().path("model").asText());
+        assertEquals("qwen/qwen3.8-27b", lastRequest().path("model").asText());
     }
 
     @Test
     void the_model_command_switches_the_model_of_the_next_request() throws Exception {
-        ChatCommand.Result run = chat(home, "Hi\n/model qwen/qwen3-32b\nAnd again\n", "--repl", "-q");
+        ChatCommand.Result run = chat(home, "Hi\n/model qwen/qwen3.8-27b\nAnd again\n", "--repl", "-q");
 
         assertEquals(0, run.exitCode(), run.stderr());
-        assertEquals("qwen/qwen3-32b", lastRequest().path("model").asText());
+        assertEquals("qwen/qwen3.8-27b", lastRequest().path("model").asText());
     }
 
     /** mock/small-context reads 200 tokens, about 800 characters: five questions and answers are more. */

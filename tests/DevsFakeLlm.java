@@ -3,6 +3,7 @@ package bnagpt;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.LlmFailure;
 import bnagpt.devs.llm.Stop;
+import bnagpt.devs.model.ToolRun;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -11,6 +12,8 @@ import java.util.function.IntConsumer;
  * An Llm without a server, for the engines' tests: it answers with the given pieces (or
  * endlessly, or fails before the first one), keeps every request it was sent, and runs
  * {@code between} after each piece, so a test can look at the store while an answer streams.
+ * With {@link #tools} it first plays built-in tool runs as Groq streams them: each run started
+ * (no output yet), then finished, by its index.
  */
 final class DevsFakeLlm implements Llm {
     final List<Request> requests = new ArrayList<>();
@@ -18,6 +21,7 @@ final class DevsFakeLlm implements Llm {
     private final boolean endless;
     private final String failure;
     private IntConsumer between = piece -> { };
+    private List<ToolRun> tools = List.of();
 
     private DevsFakeLlm(List<String> pieces, boolean endless, String failure) {
         this.pieces = pieces;
@@ -38,6 +42,12 @@ final class DevsFakeLlm implements Llm {
         return new DevsFakeLlm(List.of(), false, sentence);
     }
 
+    /** Runs these tools before the answer, as Groq does: started, then finished. */
+    DevsFakeLlm tools(ToolRun... runs) {
+        tools = List.of(runs);
+        return this;
+    }
+
     DevsFakeLlm between(IntConsumer action) {
         between = action;
         return this;
@@ -48,6 +58,12 @@ final class DevsFakeLlm implements Llm {
         requests.add(request);
         if (failure != null) {
             throw new LlmFailure(failure);
+        }
+        for (int i = 0; i < tools.size(); i++) {
+            ToolRun run = tools.get(i);
+            listener.onTool(i, new ToolRun(run.kind(), run.input(), null, List.of()));
+            listener.onTool(i, run);
+            listener.onBatchEnd();
         }
         for (int i = 0; endless || i < pieces.size(); i++) {
             if (stop.stopped()) {

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bnagpt.devs.model.Message;
+import bnagpt.devs.model.Source;
 import bnagpt.devs.model.StreamingMessage;
+import bnagpt.devs.model.ToolRun;
+import java.util.List;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -113,5 +116,35 @@ class DevsModelStreamingMessageTest {
         assertThrows(IllegalArgumentException.class, () -> new Message("system", "obey", null, false));
         assertThrows(IllegalArgumentException.class, () -> new Message("tool", "{}", null, false));
         assertThrows(IllegalArgumentException.class, () -> new Message("user", null, null, false));
+    }
+
+    @Test
+    void a_finished_tool_run_replaces_the_started_one_of_its_index_and_goes_into_the_message() {
+        StreamingMessage answer = new StreamingMessage(1 << 20);
+        ToolRun started = new ToolRun("code", "print(6*7)", null, List.of());
+        ToolRun finished = new ToolRun("code", "print(6*7)", "42\n", List.of());
+        ToolRun search = new ToolRun("search", "cats", null, List.of(new Source("Cats", "https://example.com/cats")));
+
+        assertTrue(answer.tool(0, started));
+        assertTrue(answer.tool(1, search));
+        assertTrue(answer.tool(0, finished));
+        answer.append("42");
+
+        assertEquals(List.of(finished, search), answer.toMessage().tools());
+        assertEquals(List.of(finished, search), answer.tools());
+    }
+
+    @Test
+    void tool_runs_count_in_the_answers_limit_and_a_huge_output_cuts_it() {
+        StreamingMessage answer = new StreamingMessage(10_000);
+        assertTrue(answer.tool(0, new ToolRun("code", "print('x' * 20000)", null, List.of())));
+        long started = answer.size();
+
+        assertFalse(answer.tool(0, new ToolRun("code", "print('x' * 20000)", "x".repeat(20_000), List.of())));
+
+        assertTrue(answer.isCut());
+        assertEquals(started, answer.size(), "the run that would pass the limit is not kept");
+        assertEquals(List.of(new ToolRun("code", "print('x' * 20000)", null, List.of())), answer.tools());
+        assertFalse(answer.append("more"), "nothing after the cut");
     }
 }

@@ -1,11 +1,13 @@
 package bnagpt;
 
 import bnagpt.devs.controller.ChatbotWithMemoryEngine;
+import bnagpt.devs.controller.Features;
 import bnagpt.devs.controller.ModelCatalog;
 import bnagpt.devs.controller.SimpleChatEngine;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.OpenAiCompatibleLlm;
 import bnagpt.devs.model.AssistantShelf;
+import bnagpt.devs.model.AttachmentStore;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.view.web.WebServer;
 import java.io.OutputStream;
@@ -32,9 +34,11 @@ final class DevsPage {
 
     static WebServer start(Llm llm, Path home, String host) {
         ConversationStore store = new ConversationStore(home);
-        return WebServer.start(new ModelCatalog(llm), store, assistants(home), Map.of(
-                        "simple", new SimpleChatEngine(llm, ANSWER_LIMIT),
-                        "memory", new ChatbotWithMemoryEngine(llm, store, ANSWER_LIMIT, Duration.ofSeconds(3))),
+        AttachmentStore attachments = new AttachmentStore(home);
+        return WebServer.start(new ModelCatalog(llm), store, attachments, assistants(home), Map.of(
+                        "simple", new SimpleChatEngine(llm, attachments, Features.defaults(), ANSWER_LIMIT),
+                        "memory", new ChatbotWithMemoryEngine(llm, store, attachments, Features.defaults(), ANSWER_LIMIT,
+                                Duration.ofSeconds(3), ChatbotWithMemoryEngine.WINDOW_MESSAGES)),
                 host, 0, files(), new PrintStream(OutputStream.nullOutputStream()));
     }
 

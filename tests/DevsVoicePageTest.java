@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import bnagpt.devs.controller.ChatbotWithMemoryEngine;
+import bnagpt.devs.controller.Features;
 import bnagpt.devs.controller.ModelCatalog;
 import bnagpt.devs.controller.SimpleChatEngine;
 import bnagpt.devs.controller.Voice;
@@ -16,6 +17,7 @@ import bnagpt.devs.llm.OpenAiCompatibleLlm;
 import bnagpt.devs.llm.RetryPolicy;
 import bnagpt.devs.llm.Speech;
 import bnagpt.devs.llm.SpeechClient;
+import bnagpt.devs.model.AttachmentStore;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.view.web.WebServer;
 import java.io.OutputStream;
@@ -83,10 +85,13 @@ class DevsVoicePageTest {
             return audio.wav(text, voice);
         };
         ConversationStore store = new ConversationStore(home);
-        return WebServer.start(new ModelCatalog(llm), store, DevsPage.assistants(home), Map.of(
-                        "simple", new SimpleChatEngine(llm, DevsPage.ANSWER_LIMIT),
-                        "memory", new ChatbotWithMemoryEngine(llm, store, DevsPage.ANSWER_LIMIT, Duration.ofSeconds(3))),
-                new Voice(audio, recorded), "127.0.0.1", 0, DevsPage.files(), new PrintStream(OutputStream.nullOutputStream()));
+        AttachmentStore attachments = new AttachmentStore(home);
+        return WebServer.start(new ModelCatalog(llm), store, attachments, DevsPage.assistants(home), Map.of(
+                        "simple", new SimpleChatEngine(llm, attachments, Features.defaults(), DevsPage.ANSWER_LIMIT),
+                        "memory", new ChatbotWithMemoryEngine(llm, store, attachments, Features.defaults(),
+                                DevsPage.ANSWER_LIMIT, Duration.ofSeconds(3), ChatbotWithMemoryEngine.WINDOW_MESSAGES)),
+                "127.0.0.1", 0, DevsPage.files(), new PrintStream(OutputStream.nullOutputStream()), null,
+                new Voice(audio, recorded));
     }
 
     @AfterAll

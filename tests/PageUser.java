@@ -37,6 +37,27 @@ record PageUser(ChromeDriver browser) {
                 () -> browser.findElements(By.cssSelector(".message.assistant")).size() > answers);
     }
 
+    /** Presses a switch under the input ("tool-search", "tool-code") and checks that it shows as on. */
+    void switchOn(String id) {
+        WebElement button = browser.findElement(By.id(id));
+        button.click();
+        if (!"true".equals(button.getAttribute("aria-pressed"))) {
+            throw new AssertionError(id + " did not switch on");
+        }
+    }
+
+    /** Chooses FILES with the paperclip's file input (as the file dialog would). */
+    void attach(java.nio.file.Path... files) {
+        browser.findElement(By.id("attach-file")).sendKeys(String.join("\n",
+                java.util.Arrays.stream(files).map(java.nio.file.Path::toString).toList()));
+    }
+
+    /** Waits until COUNT thumbnails wait above the input, each uploaded. */
+    void waitForThumbnails(int count) throws InterruptedException {
+        Chromium.waitFor(count + " uploaded thumbnails", Duration.ofSeconds(20), () ->
+                browser.findElements(By.cssSelector("#attached .thumb:not(.uploading) img")).size() == count);
+    }
+
     WebElement lastAnswer() {
         List<WebElement> answers = browser.findElements(By.cssSelector(".message.assistant .bubble"));
         return answers.isEmpty() ? null : answers.get(answers.size() - 1);

@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bnagpt.devs.model.Attachment;
 import bnagpt.devs.model.Message;
+import bnagpt.devs.model.Passage;
+import bnagpt.devs.model.Source;
+import bnagpt.devs.model.ToolRun;
 import bnagpt.devs.model.StoreException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -220,6 +224,38 @@ class SharedStoreTest {
         bnagpt.devs.model.Conversation back = devs.load(open.id());
         assertEquals("Bedtime stories", back.title());
         assertEquals(3, back.messages().size());
+    }
+
+    @Test
+    void a_devs_conversation_with_images_tool_runs_and_passages_keeps_them_through_a_turn_in_chat_java() throws IOException {
+        bnagpt.devs.model.ConversationStore devs = new bnagpt.devs.model.ConversationStore(home);
+        bnagpt.devs.model.Conversation page = new bnagpt.devs.model.Conversation();
+        Message question = Message.user("What is in this picture, and what does the web say?",
+                List.of(new Attachment("image", "cat.jpg", "image/jpeg", "a".repeat(64) + ".jpg")));
+        Message answer = Message.assistant("A cat [1]; 6 x 7 = 42.").withTools(List.of(
+                new ToolRun("search", "cats", null, List.of(new Source("Cats - Wikipedia", "https://example.com/cat"))),
+                new ToolRun("code", "print(6*7)", "42\n", List.of())))
+                .withPassages(List.of(new Passage("report.pdf", 3, "Cats sleep 16 hours a day.")));
+        page.add(question);
+        page.add(answer);
+        devs.save(page);
+        Path file = home.resolve("conversations").resolve(page.id() + ".json");
+        var before = new ObjectMapper().readTree(file.toFile()).path("messages");
+
+        chat.ConversationStore terminal = new chat.ConversationStore(home);
+        chat.Conversation continued = terminal.latest();
+        continued.add(chatMessage("user", "Go on"));
+        continued.add(chatMessage("assistant", "It purrs."));
+        assertNull(terminal.save(continued));
+
+        var after = new ObjectMapper().readTree(file.toFile()).path("messages");
+        assertEquals(before.get(0), after.get(0), "the question's attachments, as the page wrote them");
+        assertEquals(before.get(1), after.get(1), "the answer's searches, code runs and passages");
+        assertEquals(List.of(question, answer, Message.user("Go on"), Message.assistant("It purrs.")),
+                devs.load(page.id()).messages());
+        String shown = chat.Chat.attached(terminal.load(page.id()).messages().get(1));
+        assertTrue(shown.contains("[search: cats]") && shown.contains("Cats - Wikipedia - https://example.com/cat"), shown);
+        assertEquals("\n[image: cat.jpg]", chat.Chat.attached(terminal.load(page.id()).messages().get(0)));
     }
 
     // ---------------------------------------------------------------------------------

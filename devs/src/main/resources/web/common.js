@@ -18,6 +18,9 @@ export const page = {
   locked: false,
   conversations: [],
   assistants: [], // the shelf's, from /api/state
+  // Whether you chose the model for this conversation: the server may then never switch it (to
+  // the vision model for an image, say). Shown in the picker but not chosen, it may switch.
+  modelPinned: false,
 };
 
 export const $ = (id) => document.getElementById(id);
@@ -53,16 +56,20 @@ export function lock(sentence) {
 
 // ---- Talking to the server --------------------------------------------------------
 
-/** A request to the API; a refusal or failure becomes an Error with the server's sentence. */
+/**
+ * A request to the API; a refusal or failure becomes an Error with the server's sentence.
+ * BODY is sent as JSON, or as it is when it is a file (a Blob).
+ */
 export async function api(path, method, body) {
   const headers = { [SECRET_HEADER]: localStorage.getItem(SECRET_KEY) || "" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const file = body instanceof Blob;
+  if (body !== undefined) headers["Content-Type"] = file ? "application/octet-stream" : "application/json";
   let response;
   try {
     response = await fetch(path, {
       method: method || "GET",
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || file ? body : JSON.stringify(body),
     });
   } catch (e) {
     throw new Error(SERVER_GONE);

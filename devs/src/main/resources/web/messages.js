@@ -13,22 +13,29 @@ function addMessage(role) {
   return bubble;
 }
 
-export function showUser(text) {
+/** Your message: its images (IMAGES, an element, when it has any), then your words. */
+export function showUser(text, images) {
   const bubble = addMessage("user");
-  bubble.textContent = text;
+  if (images && images.children.length) bubble.append(images);
+  bubble.append(element("div", "text", text));
   return bubble;
 }
 
-/** An assistant's bubble: the reasoning (collapsed), the rendered answer, the text still arriving. */
+/**
+ * An assistant's bubble: the reasoning (collapsed), what the tools did, the rendered answer,
+ * the text still arriving, and the pages a search found.
+ */
 export function assistantBubble() {
   const bubble = addMessage("assistant");
   const reasoning = element("details", "reasoning");
   reasoning.hidden = true;
   reasoning.append(element("summary", "", "Reasoning"), element("div"));
+  const tools = element("div", "tools");
   const body = element("div", "body");
   const tail = element("span", "tail");
-  bubble.append(reasoning, body, tail);
-  return { bubble, reasoning, body, tail };
+  const sources = element("div", "sources");
+  bubble.append(reasoning, tools, body, tail, sources);
+  return { bubble, reasoning, tools, body, tail, sources };
 }
 
 /** Server-rendered (escaped) Markdown goes in; every code block gets a bar with its language and a Copy button. */

@@ -6,26 +6,39 @@
 //
 // Safety: the answer's Markdown arrives as HTML rendered by the server, which escaped any
 // HTML the model wrote. Everything else the page shows (your words, the reasoning, the
-// answer while it streams, titles) is set as text, never as HTML. The page's parts:
-// common.js (state, secret, API), messages.js (bubbles), sidebar.js (conversations, models).
+// answer while it streams, titles, what the tools found) is set as text, never as HTML. The
+// page's parts: common.js (state, secret, API), messages.js (bubbles), sidebar.js
+// (conversations, models), attachments.js (images), toolruns.js (search the web, run code).
 import { $, PAGES, SERVER_GONE, api, element, hasSecret, lock, page, takeSecret } from "./common.js";
 import { assistantBubble, follow, followAnswer, markCut, scrollDown, setHtml, showError, showUser, trackFollowing }
   from "./messages.js";
-import { chooseAssistant, closeSidebar, loadState, newChat, openConversation, openSidebar, refreshConversations, showConversations }
-  from "./sidebar.js";
+import { chooseAssistant, closeSidebar, loadState, newChat, openConversation, openSidebar, refreshConversations, showConversations,
+  showModel } from "./sidebar.js";
+import { composerNote, imagesOf, putBack, startAttaching, takeAttached } from "./attachments.js";
+import { chosenTools, showTool, showTools, startSwitches } from "./toolruns.js";
+import { showPassages, withDocuments } from "./documents.js";
 
 const THEME_KEY = "bnagpt-theme";
 
 // ---- Sending a message and reading the answer as it streams ----------------------------
 
 async function send() {
+  if (page.streaming || page.locked) return;
+  page.streaming = true; // while the images finish uploading, nothing else is sent
+  const taken = await takeAttached();
   const text = $("prompt").value;
-  if (!text.trim() || page.streaming || page.locked) return;
+  if (!text.trim() && !taken.length) {
+    page.streaming = false;
+    return;
+  }
   $("prompt").value = "";
   fitPrompt();
-  const question = showUser(text);
+  composerNote("");
+  const attachments = taken.map((entry) => entry.attachment);
+  const question = showUser(text, withDocuments(imagesOf(attachments, taken), attachments));
   const answer = assistantBubble();
   answer.question = text;
+  answer.taken = taken;
   answer.tail.classList.add("waiting");
   follow();
   scrollDown();
@@ -36,7 +49,10 @@ async function send() {
       page: page.kind,
       conversation: PAGES[page.kind].saved ? page.conversation : null,
       message: text,
+      attachments,
+      tools: chosenTools(),
       model: $("model").value,
+      modelPinned: page.modelPinned,
       system: $("system").value,
       assistant: $("assistant").value || null,
       json: $("json").checked,
@@ -46,6 +62,7 @@ async function send() {
     question.closest(".message").remove();
     answer.bubble.closest(".message").remove();
     $("prompt").value = text;
+    putBack(taken);
     fitPrompt();
     if (!page.locked) showError(e.message);
     finished = true;
@@ -103,6 +120,9 @@ function handle(event, answer) {
       (last && last.tagName === "P" ? last : answer.body).append(answer.tail);
       break;
     }
+    case "tool": // a search or a run of code began or ended
+      showTool(answer, event);
+      break;
     case "notice":
       answer.bubble.append(element("p", "note", event.text));
       break;
@@ -115,6 +135,7 @@ function handle(event, answer) {
       // input (unless something new is typed there), to send again once the cause is fixed.
       if (event.unanswered && !$("prompt").value) {
         $("prompt").value = answer.question;
+        putBack(answer.taken);
         fitPrompt();
       }
       // The error is the last thing in the list: to the very end, past the list's padding (scrolling
@@ -125,6 +146,9 @@ function handle(event, answer) {
       keep(event.conversation);
       answer.tail.remove();
       setHtml(answer.body, event.html);
+      if (event.tools) showTools(answer, event.tools);
+      if (event.passages) showPassages(answer, event.passages);
+      showModel(event.model); // the engine may have answered with another model (it says why in the notice)
       if (event.cut) markCut(answer.bubble, event.interruption);
       if (event.tokens !== undefined) answer.bubble.append(element("p", "stats", stats(event)));
       if (event.notice) answer.bubble.append(element("p", "note", event.notice));
@@ -206,6 +230,9 @@ document.addEventListener("DOMContentLoaded", async () => {
     }
   });
   trackFollowing();
+  startAttaching();
+  startSwitches();
+  $("model").addEventListener("change", () => { page.modelPinned = true; }); // your choice for this conversation
   $("prompt").addEventListener("input", fitPrompt);
   fitPrompt();
   $("stop").addEventListener("click", stop);

@@ -2,7 +2,10 @@
 // saved conversations, grouped by date, with a search box, rename and delete. On a phone it
 // slides over the chat.
 import { $, PAGES, api, element, page } from "./common.js";
+import { imagesOf } from "./attachments.js";
 import { assistantBubble, markCut, scrollDown, setHtml, showError, showUser } from "./messages.js";
+import { showTools } from "./toolruns.js";
+import { showPassages, withDocuments } from "./documents.js";
 
 export async function loadState() {
   const state = await (await api("/api/state")).json();
@@ -34,12 +37,17 @@ export function chooseAssistant() {
   const assistant = page.assistants.find((a) => a.id === $("assistant").value);
   $("system").value = assistant ? assistant.instructions : "";
   if (assistant && assistant.model) {
-    if (![...$("model").options].some((o) => o.value === assistant.model)) {
-      $("model").append(new Option(assistant.model, assistant.model));
-    }
-    $("model").value = assistant.model;
+    showModel(assistant.model);
+    page.modelPinned = true; // the assistant's own choice
   }
   closeSidebar();
+}
+
+/** The picker shows MODEL, added to it when it does not offer it. */
+export function showModel(model) {
+  if (!model) return;
+  if (![...$("model").options].some((o) => o.value === model)) $("model").append(new Option(model, model));
+  $("model").value = model;
 }
 
 /** The model picker's options; the one chosen stays chosen. */
@@ -144,7 +152,7 @@ export async function openConversation(id) {
   $("messages").replaceChildren();
   for (const message of conversation.messages) {
     if (message.role === "user") {
-      showUser(message.text);
+      showUser(message.text, withDocuments(imagesOf(message.attachments || []), message.attachments || []));
     } else {
       const answer = assistantBubble();
       answer.tail.remove();
@@ -152,17 +160,15 @@ export async function openConversation(id) {
         answer.reasoning.hidden = false;
         answer.reasoning.lastChild.textContent = message.reasoning;
       }
+      showTools(answer, message.tools || []);
       setHtml(answer.body, message.html);
+      showPassages(answer, message.passages || []);
       if (message.cut) markCut(answer.bubble);
       answer.bubble.dataset.complete = "true";
     }
   }
-  if (conversation.model) {
-    if (![...$("model").options].some((o) => o.value === conversation.model)) {
-      $("model").append(new Option(conversation.model, conversation.model));
-    }
-    $("model").value = conversation.model;
-  }
+  showModel(conversation.model);
+  page.modelPinned = false; // the model it was answered by, not one you chose for it
   $("system").value = conversation.system || "";
   $("assistant").value = ""; // the conversation's own instructions, whoever wrote them
   $("json").checked = conversation.json;
@@ -176,6 +182,7 @@ export async function openConversation(id) {
 export function newChat() {
   if (page.streaming) return;
   page.conversation = null;
+  page.modelPinned = false;
   history.replaceState(null, "", location.pathname);
   $("messages").replaceChildren();
   showConversations();

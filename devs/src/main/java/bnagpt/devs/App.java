@@ -2,9 +2,14 @@ package bnagpt.devs;
 
 import bnagpt.devs.controller.ChatEngine;
 import bnagpt.devs.controller.ChatbotWithMemoryEngine;
+import bnagpt.devs.controller.Documents;
+import bnagpt.devs.controller.DocumentsEngine;
+import bnagpt.devs.controller.Features;
 import bnagpt.devs.controller.ModelCatalog;
+import bnagpt.devs.controller.Pictures;
 import bnagpt.devs.controller.SimpleChatEngine;
 import bnagpt.devs.controller.Voice;
+import bnagpt.devs.llm.EmbeddingModelFetcher;
 import bnagpt.devs.llm.Limits;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.LlmFailure;
@@ -13,6 +18,8 @@ import bnagpt.devs.llm.RetryPolicy;
 import bnagpt.devs.llm.SpeechClient;
 import bnagpt.devs.llm.Stop;
 import bnagpt.devs.model.AssistantShelf;
+import bnagpt.devs.model.AttachmentStore;
+import bnagpt.devs.model.DocumentReader;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.view.cli.Ask;
 import bnagpt.devs.view.cli.AskOptions;
@@ -71,11 +78,12 @@ public final class App {
             return 2;
         }
         return WebApp.run(args, settings, new ModelCatalog(layers.llm()), layers.store(), assistants(settings),
-                layers.simple(), layers.memory(), layers.voice());
+                layers.simple(), layers.memory(), layers.documents(), layers.voice());
     }
 
     /** The layers below the views, built the same way for the page and for ask. */
-    private record Layers(Llm llm, ConversationStore store, ChatEngine simple, ChatEngine memory, Voice voice) {
+    private record Layers(Llm llm, ConversationStore store, AttachmentStore attachments, ChatEngine simple,
+            ChatEngine memory, Documents documents, Voice voice) {
         /** Throws LlmFailure when a proxy variable is not an address. */
         static Layers of(Settings settings, Limits limits) {
             HttpClient http = OpenAiCompatibleLlm.httpClient(System.getenv());
@@ -83,8 +91,18 @@ public final class App {
                     RetryPolicy.DEFAULT, http);
             SpeechClient speech = new SpeechClient(settings.baseUrl(), settings.apiKey(), limits, RetryPolicy.DEFAULT, http);
             ConversationStore store = new ConversationStore(settings.home());
-            return new Layers(llm, store, new SimpleChatEngine(llm, settings.answerLimitBytes()),
-                    new ChatbotWithMemoryEngine(llm, store, settings.answerLimitBytes(), SAVE_EVERY), new Voice(speech, speech));
+            AttachmentStore attachments = new AttachmentStore(settings.home());
+            Features features = new Features(settings.visionModel(), settings.toolModel());
+            // Read Documents wraps both engines; the embedding model is fetched on the first long document only.
+            Documents documents = new Documents(attachments, new DocumentReader(),
+                    new EmbeddingModelFetcher(System.getenv(), System.err::println));
+            return new Layers(llm, store, attachments,
+                    new DocumentsEngine(llm, l -> new SimpleChatEngine(l, attachments, features,
+                            settings.answerLimitBytes()), documents, null),
+                    new DocumentsEngine(llm, l -> new ChatbotWithMemoryEngine(l, store, attachments, features,
+                            settings.answerLimitBytes(), SAVE_EVERY, ChatbotWithMemoryEngine.WINDOW_MESSAGES),
+                            documents, store),
+                    documents, new Voice(speech, speech));
         }
     }
 
@@ -118,8 +136,9 @@ public final class App {
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
                 false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        Ask ask = new Ask(layers.memory(), layers.simple(), layers.store(), assistants(settings), layers.llm(), out, err,
-                System.console() != null, layers.voice());
+        Ask ask = new Ask(layers.memory(), layers.simple(), layers.store(), assistants(settings),
+                new Pictures(layers.attachments()), layers.llm(), out, err, System.console() != null,
+                layers.documents(), layers.voice());
         return stoppableByCtrlC(stop -> ask.run(options, System.in, stop));
     }
 

@@ -12,13 +12,16 @@ import java.util.Set;
 /**
  * The article's settings.py: which server, which key, which model, where files go. All of
  * it from the environment, the same variables as chat.java: GROQ_API_KEY, GROQ_BASE_URL,
- * GROQ_MODEL, BNAGPT_HOME. The key is never a flag (a flag shows in the process list); the
+ * GROQ_MODEL, BNAGPT_HOME, and GROQ_VISION_MODEL (the model that sees images). The key is never a flag (a flag shows in the process list); the
  * key file chat.java keeps ($BNAGPT_HOME/key, yours alone) is read for Groq's URL only.
  */
-public record Settings(String apiKey, String baseUrl, String model, Path home, long answerLimitBytes) {
+public record Settings(String apiKey, String baseUrl, String model, Path home, long answerLimitBytes,
+        String visionModel) {
     public static final String GROQ_URL = "https://api.groq.com/openai/v1";
     /** A model Groq serves today (the article's llama3-70b-8192 was retired in 2025). */
     public static final String DEFAULT_MODEL = "openai/gpt-oss-120b";
+    /** Groq's one model that sees images today (GROQ_VISION_MODEL names another). */
+    public static final String DEFAULT_VISION_MODEL = "qwen/qwen3.8-27b";
     /**
      * The most one answer may hold, content and thinking together (BNAGPT_MAX_ANSWER_MB): a
      * server that never stops cannot fill the memory, and what is saved stays under the 16 MiB
@@ -32,6 +35,16 @@ public record Settings(String apiKey, String baseUrl, String model, Path home, l
         this(apiKey, baseUrl, model, home, (long) DEFAULT_ANSWER_MB << 20);
     }
 
+    /** The default vision model. */
+    public Settings(String apiKey, String baseUrl, String model, Path home, long answerLimitBytes) {
+        this(apiKey, baseUrl, model, home, answerLimitBytes, DEFAULT_VISION_MODEL);
+    }
+
+    /** The model for Groq's built-in tools (search, code): GROQ_MODEL when it is a gpt-oss model, else ours. */
+    public String toolModel() {
+        return model.startsWith("openai/gpt-oss-") ? model : DEFAULT_MODEL;
+    }
+
     public static Settings fromEnvironment(Map<String, String> env) {
         String baseUrl = orDefault(env.get("GROQ_BASE_URL"), GROQ_URL);
         String model = orDefault(env.get("GROQ_MODEL"), DEFAULT_MODEL);
@@ -41,12 +54,13 @@ public record Settings(String apiKey, String baseUrl, String model, Path home, l
         if (key == null && isGroq(baseUrl)) {
             key = readKeyFile(home.resolve("key"));
         }
-        return new Settings(key, baseUrl, model, home, answerLimitMb(env.get("BNAGPT_MAX_ANSWER_MB")) << 20);
+        return new Settings(key, baseUrl, model, home, answerLimitMb(env.get("BNAGPT_MAX_ANSWER_MB")) << 20,
+                orDefault(env.get("GROQ_VISION_MODEL"), DEFAULT_VISION_MODEL));
     }
 
     /** The same settings with another answer limit (ask's --max-answer-mb). */
     public Settings withAnswerLimitMb(String mebibytes) {
-        return new Settings(apiKey, baseUrl, model, home, answerLimitMb(mebibytes) << 20);
+        return new Settings(apiKey, baseUrl, model, home, answerLimitMb(mebibytes) << 20, visionModel);
     }
 
     static long answerLimitMb(String value) {
@@ -118,7 +132,7 @@ public record Settings(String apiKey, String baseUrl, String model, Path home, l
     /** Never print the key, not even by accident in a log of this record. */
     @Override
     public String toString() {
-        return "Settings[baseUrl=" + shownBaseUrl() + ", model=" + model + ", apiKey=" + (apiKey == null ? "none" : "set")
+        return "Settings[baseUrl=" + shownBaseUrl() + ", model=" + model + ", visionModel=" + visionModel + ", apiKey=" + (apiKey == null ? "none" : "set")
                 + ", home=" + home + ", answerLimitBytes=" + answerLimitBytes + "]";
     }
 

@@ -3,11 +3,12 @@ package bnagpt.devs.controller;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.Stop;
 import bnagpt.devs.model.StreamingMessage;
+import bnagpt.devs.model.ToolRun;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** What every engine does with an answer while it streams: keep it, bounded, and pass it on. */
+/** What every engine does with an answer while it streams: keep it (text, thinking, tool runs), bounded, and pass it on. */
 final class Answers {
     private Answers() {}
 
@@ -27,6 +28,15 @@ final class Answers {
             public void onReasoning(String text) {
                 if (answer.appendReasoning(text)) {
                     view.onReasoning(text);
+                } else {
+                    stop.stop(answer.cutReason());
+                }
+            }
+
+            @Override
+            public void onTool(int index, ToolRun run) {
+                if (answer.tool(index, run)) { // kept with the answer, so the saved conversation shows it too
+                    view.onTool(index, run);
                 } else {
                     stop.stop(answer.cutReason());
                 }

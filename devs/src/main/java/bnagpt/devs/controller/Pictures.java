@@ -1,14 +1,21 @@
 package bnagpt.devs.controller;
 
+import bnagpt.devs.llm.Image;
 import bnagpt.devs.model.Attachment;
 import bnagpt.devs.model.AttachmentStore;
+import bnagpt.devs.model.Message;
+import bnagpt.devs.model.StoreException;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -22,7 +29,9 @@ import javax.imageio.stream.ImageOutputStream;
  * Images the user attaches, checked and made ready to send: what the bytes are is read from
  * the bytes (a file named photo.png that is really a web page is refused), and a large photo
  * is scaled down and saved as JPEG, so three of them stay well under Groq's 4 MB request.
- * Used by both views: the page's upload and the command line's --image.
+ * Used by both views: the page's upload and the command line's --image. The engines read
+ * them back to send ({@link #toSend}): the model sees images again at every turn, as it sees
+ * the words.
  */
 public final class Pictures {
     /** Groq's vision model reads at most three images a request. */
@@ -70,6 +79,46 @@ public final class Pictures {
             type = "image/jpeg";
         }
         return store.keep(Attachment.IMAGE, name, type, ready);
+    }
+
+    /**
+     * The images to send with WINDOW (the messages going to the model), by message index:
+     * the newest first, at most MOST in all (what the vision model takes), read from the
+     * store. A file that is gone or is no longer an image throws a StoreException with a
+     * sentence: then nothing is sent.
+     */
+    public Map<Integer, List<Image>> toSend(List<Message> window) {
+        Map<Integer, List<Image>> images = new TreeMap<>();
+        int room = MOST;
+        for (int i = window.size() - 1; i >= 0 && room > 0; i--) {
+            List<Image> ofMessage = new ArrayList<>();
+            for (Attachment attachment : window.get(i).images()) {
+                if (ofMessage.size() == room) {
+                    break;
+                }
+                ofMessage.add(read(attachment));
+            }
+            if (!ofMessage.isEmpty()) {
+                images.put(i, ofMessage);
+                room -= ofMessage.size();
+            }
+        }
+        return images;
+    }
+
+    private Image read(Attachment attachment) {
+        byte[] bytes;
+        try {
+            bytes = store.read(attachment);
+        } catch (StoreException e) {
+            throw new StoreException(e.getMessage() + " Nothing was sent: start a new conversation to go on without it.");
+        }
+        String type = mediaType(bytes); // what the file is now, not what it was said to be
+        if (type == null) {
+            throw new StoreException("The attached image \"" + shown(attachment.name()) + "\" in " + store.folder()
+                    + " is no longer an image, so nothing was sent: start a new conversation to go on without it.");
+        }
+        return new Image(type, bytes);
     }
 
     /** The type the first bytes say, or null for anything that is not a picture we send. */

@@ -1,5 +1,6 @@
 package bnagpt.devs.llm;
 
+import bnagpt.devs.model.ToolRun;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
@@ -27,6 +28,7 @@ final class AnswerHandler implements StreamingChatResponseHandler {
     private final long start = System.nanoTime();
     private final CompletableFuture<Llm.Reply> reply = new CompletableFuture<>();
     private volatile long firstToken;
+    private volatile boolean watching;
 
     AnswerHandler(Llm.Listener listener, Watchdog watchdog, Stop stop, Failures failures, String model) {
         this.listener = listener;
@@ -54,14 +56,33 @@ final class AnswerHandler implements StreamingChatResponseHandler {
         }
     }
 
+    /**
+     * A built-in tool started or finished (read from the stream by ToolEvents): news like a
+     * piece of text, and the answer has begun, so a failure from here on keeps what arrived.
+     * The transport closes the stream should the answer be ended before more text comes.
+     */
+    void onTool(int index, ToolRun run) {
+        if (reply.isDone()) {
+            return;
+        }
+        if (firstToken == 0) {
+            firstToken = System.nanoTime();
+        }
+        watchdog.news();
+        listener.onTool(index, run);
+    }
+
     /** A piece arrived: from now on, ending the answer cancels LangChain4j's stream through its handle. */
     private boolean arrived(StreamingHandle handle) {
         if (reply.isDone()) {
             handle.cancel(); // ended already: take nothing more
             return false;
         }
-        if (firstToken == 0) {
-            firstToken = System.nanoTime();
+        if (!watching) {
+            watching = true;
+            if (firstToken == 0) {
+                firstToken = System.nanoTime();
+            }
             watchdog.watch(handle::cancel);
         }
         watchdog.news();

@@ -32,12 +32,19 @@ final class AnswerTransport implements dev.langchain4j.http.client.HttpClient {
     private final Watchdog watchdog;
     private final Llm.Listener listener;
     private final Limits limits;
+    private final ToolEvents.Sink tools;
 
     AnswerTransport(Exchange exchange, Watchdog watchdog, Llm.Listener listener, Limits limits) {
+        this(exchange, watchdog, listener, limits, listener::onTool);
+    }
+
+    /** The same, with the built-in tools' runs going to {@code tools}, read from the stream's events. */
+    AnswerTransport(Exchange exchange, Watchdog watchdog, Llm.Listener listener, Limits limits, ToolEvents.Sink tools) {
         this.exchange = exchange;
         this.watchdog = watchdog;
         this.listener = listener;
         this.limits = limits;
+        this.tools = tools;
     }
 
     @Override
@@ -56,7 +63,8 @@ final class AnswerTransport implements dev.langchain4j.http.client.HttpClient {
         watchdog.watch(() -> closeQuietly(body));
         try {
             InputStream stream = isJson(response) ? wholeAnswerAsStream(body) : body;
-            parser.parse(stream, new ErrorEvents(events)); // a failure while reading reaches events.onError
+            // a failure while reading reaches events.onError
+            parser.parse(stream, new ErrorEvents(new ToolEvents(events, tools)));
         } catch (IOException e) {
             events.onError(e); // a whole answer that could not be read
         } finally {

@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.net.http.HttpTimeoutException;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,6 +20,8 @@ import java.util.regex.Pattern;
  */
 final class Failures {
     static final String GROQ_URL = "https://api.groq.com/openai/v1";
+    /** Groq's one model that reads images (December 2026). */
+    static final String VISION_MODEL = "qwen/qwen3.8-27b";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The start of the message in an error body that is not whole JSON (cut at 64 KiB). */
     private static final Pattern MESSAGE_START = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.){1,301})");
@@ -26,11 +29,25 @@ final class Failures {
     private final String shownBaseUrl;
     private final String apiKey;
     private final Supplier<List<Llm.ModelInfo>> models;
+    private final boolean sentImages;
+    private final boolean askedForTools;
 
     Failures(String shownBaseUrl, String apiKey, Supplier<List<Llm.ModelInfo>> models) {
+        this(shownBaseUrl, apiKey, models, false, false);
+    }
+
+    private Failures(String shownBaseUrl, String apiKey, Supplier<List<Llm.ModelInfo>> models, boolean sentImages,
+            boolean askedForTools) {
         this.shownBaseUrl = shownBaseUrl;
         this.apiKey = apiKey;
         this.models = models;
+        this.sentImages = sentImages;
+        this.askedForTools = askedForTools;
+    }
+
+    /** The same, for one request: a refusal of its images or its built-in tools is then worded as such. */
+    Failures about(Llm.Request request) {
+        return new Failures(shownBaseUrl, apiKey, models, !request.images().isEmpty(), !request.tools().isEmpty());
     }
 
     static LlmFailure noKey() {
@@ -115,6 +132,10 @@ final class Failures {
             return new LlmFailure("The model \"" + model + "\" does not exist at " + shownBaseUrl + ", or your key may "
                     + "not use it." + modelsToPick() + " Pick one with -m NAME, or set GROQ_MODEL.", "model_not_found");
         }
+        LlmFailure refusedExtras = ofImagesOrTools(status, code, message, model);
+        if (refusedExtras != null) {
+            return refusedExtras;
+        }
         if (status == 404) {
             return new LlmFailure("Nothing answers at " + shownBaseUrl + " (404). Check GROQ_BASE_URL: for Groq it is "
                     + GROQ_URL + "; most other servers end in /v1.", code);
@@ -137,6 +158,38 @@ final class Failures {
                     + "again in a minute." + said, code);
         }
         return new LlmFailure("The server answered " + status + (code.isEmpty() ? "" : " " + code) + "." + said, code);
+    }
+
+    /**
+     * Groq's refusals of images and built-in tools (their wording in docs/groq-tools.md): images
+     * are for its vision model only, three at most, 4 MB a request; search and code run on
+     * gpt-oss only. Null when the refusal is about something else.
+     */
+    private LlmFailure ofImagesOrTools(int status, String code, String message, String model) {
+        String said = message.toLowerCase(Locale.ROOT);
+        if (sentImages && status == 413) {
+            return new LlmFailure("The images are too large together: Groq takes at most 4 MB in one request. Attach "
+                    + "fewer or smaller images.", "request_too_large");
+        }
+        if (sentImages && status == 400 && (said.contains("must be a string") || said.contains("vision")
+                || (said.contains("image") && said.contains("not support")))) {
+            return new LlmFailure("The model " + model + " cannot see images: ask " + VISION_MODEL + ", Groq's vision "
+                    + "model, instead (-m " + VISION_MODEL + ").", "no_vision");
+        }
+        if (sentImages && status == 400 && said.contains("image") && (said.contains("too many") || said.contains("up to"))) {
+            return new LlmFailure("Too many images for one question: " + VISION_MODEL + " reads at most 3. Remove one and "
+                    + "ask again.", "too_many_images");
+        }
+        if (sentImages && status == 400 && (code.equals("invalid_image") || said.contains("invalid image"))) {
+            return new LlmFailure("The server could not read one of the images. Attach it again as a JPEG or PNG "
+                    + "picture.", "invalid_image");
+        }
+        if (askedForTools && status == 400 && (model == null || !model.startsWith("openai/gpt-oss"))) {
+            return new LlmFailure("Searching the web and running code work on openai/gpt-oss-120b and "
+                    + "openai/gpt-oss-20b only, not on " + model + ": pick one of them (-m openai/gpt-oss-120b).",
+                    "tools_not_supported");
+        }
+        return null;
     }
 
     /** Groq retires models often: rather than send you off to look, say which ones it has now. */

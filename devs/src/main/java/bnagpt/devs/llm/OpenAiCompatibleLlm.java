@@ -1,17 +1,9 @@
 package bnagpt.devs.llm;
 
-import bnagpt.devs.model.Message;
-import dev.langchain4j.data.message.AiMessage;
-import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.SystemMessage;
-import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -73,6 +65,7 @@ public final class OpenAiCompatibleLlm implements Llm {
     public Reply stream(Request request, Listener listener, Stop stop) {
         requireKey();
         String model = request.model() != null ? request.model() : defaultModel;
+        Failures failures = this.failures.about(request);
         try (Watchdog watchdog = new Watchdog(limits, shown(baseUrl))) {
             AnswerHandler handler = new AnswerHandler(listener, watchdog, stop, failures, model);
             stop.onStop(() -> {
@@ -81,14 +74,14 @@ public final class OpenAiCompatibleLlm implements Llm {
             });
             watchdog.onVerdict(handler::settle);
             OpenAiStreamingChatModel chat = OpenAiStreamingChatModel.builder()
-                    .httpClientBuilder(AnswerTransport.builderOf(new AnswerTransport(exchange, watchdog, listener, limits)))
+                    .httpClientBuilder(AnswerTransport.builderOf(new AnswerTransport(exchange, watchdog, listener, limits, handler::onTool)))
                     .baseUrl(baseUrl)
                     .apiKey(apiKey == null ? "none" : apiKey) // servers on loopback often take none; LangChain4j wants one
                     .modelName(model)
                     .returnThinking(true) // gpt-oss's reasoning, apart from the answer
                     .build();
             if (!stop.stopped()) {
-                chat.chat(chatRequest(request, model), handler);
+                chat.chat(LangChainRequest.of(request, model), handler);
             }
             try {
                 return handler.reply().get();
@@ -100,21 +93,6 @@ public final class OpenAiCompatibleLlm implements Llm {
                 throw new LlmFailure("The answer was interrupted.");
             }
         }
-    }
-
-    private static ChatRequest chatRequest(Request request, String model) {
-        List<ChatMessage> messages = new ArrayList<>();
-        if (request.system() != null) {
-            messages.add(SystemMessage.from(request.system()));
-        }
-        for (Message message : request.messages()) {
-            messages.add(message.fromUser() ? UserMessage.from(message.content()) : AiMessage.from(message.content()));
-        }
-        ChatRequest.Builder builder = ChatRequest.builder().messages(messages).modelName(model);
-        if (request.json()) {
-            builder.responseFormat(ResponseFormat.JSON); // Groq's JSON mode: the prompt must mention JSON
-        }
-        return builder.build();
     }
 
     @Override

@@ -53,6 +53,7 @@ final class ConversationFormat {
                 if (message.cut()) {
                     node.put("cut", true);
                 }
+                MessagePartsFormat.write(message, node);
             }
             return new Snapshot(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root), messages);
         }
@@ -87,7 +88,8 @@ final class ConversationFormat {
         }
     }
 
-    private static final class Damaged extends Exception {
+    /** What is wrong with a file, in our words (MessagePartsFormat says it too). */
+    static final class Damaged extends Exception {
         Damaged(String reason) {
             super(reason, null, false, false);
         }
@@ -137,7 +139,8 @@ final class ConversationFormat {
                 throw new Damaged("message " + number + " has no text");
             }
             String reasoning = text(node, "reasoning", "message " + number + " has a reasoning that is not text");
-            conversation.add(new Message(role, node.get("content").asText(), reasoning, node.path("cut").asBoolean(false)));
+            conversation.add(MessagePartsFormat.read(node, number, role, node.get("content").asText(), reasoning,
+                    node.path("cut").asBoolean(false)));
         }
         return conversation;
     }

@@ -1,6 +1,10 @@
 package bnagpt.devs.model;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * An answer while it arrives: the article's StreamingMessage. Pieces of thinking and of
@@ -14,10 +18,17 @@ import java.util.Locale;
  * limit is not kept; from then on the message is cut, and nothing more is added (the same
  * holds after the stop button or a broken stream). The first reason given for the cut is
  * kept, as a sentence to show.
+ *
+ * <p>What the built-in tools did (a search and its sources, code and its output) is kept
+ * beside the text, by the index the stream gives each run: a finished run replaces the
+ * started one of the same index. Runs count in the same limit, as they will be saved: a
+ * search with a thousand sources or code that printed megabytes cuts the answer like text.
  */
 public final class StreamingMessage {
     private final StringBuilder content = new StringBuilder();
     private final StringBuilder reasoning = new StringBuilder();
+    private final Map<Integer, ToolRun> tools = new LinkedHashMap<>();
+    private final Map<Integer, Long> toolSizes = new LinkedHashMap<>();
     private final long limitBytes;
     private long bytes;
     private boolean cut;
@@ -35,6 +46,31 @@ public final class StreamingMessage {
     /** Adds a piece of the model's thinking; false (and the message is cut) once the limit is passed. */
     public synchronized boolean appendReasoning(String text) {
         return add(reasoning, text);
+    }
+
+    /**
+     * Keeps what a built-in tool did, replacing what run INDEX said before (started, then
+     * finished); false (and the message is cut) once the limit is passed.
+     */
+    public synchronized boolean tool(int index, ToolRun run) {
+        if (cut) {
+            return false;
+        }
+        long size = savedLength(run);
+        long before = toolSizes.getOrDefault(index, 0L);
+        if (bytes - before + size > limitBytes) {
+            cut("The answer passed " + shown(limitBytes) + ", the most one answer may hold, so it was cut there.");
+            return false;
+        }
+        bytes += size - before;
+        tools.put(index, run);
+        toolSizes.put(index, size);
+        return true;
+    }
+
+    /** The tool runs so far, in the order they started. */
+    public synchronized List<ToolRun> tools() {
+        return List.copyOf(tools.values());
     }
 
     private boolean add(StringBuilder to, String text) {
@@ -83,7 +119,8 @@ public final class StreamingMessage {
 
     /** The message to keep: cut if it was cut, with its reasoning when there was any. */
     public synchronized Message toMessage() {
-        return new Message("assistant", content.toString(), reasoning.isEmpty() ? null : reasoning.toString(), cut);
+        return new Message("assistant", content.toString(), reasoning.isEmpty() ? null : reasoning.toString(), cut,
+                List.of(), new ArrayList<>(tools.values()), List.of());
     }
 
     /** 8 MiB, 1.5 MiB, 64 KiB, 100 bytes. */
@@ -95,6 +132,15 @@ public final class StreamingMessage {
             return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
         }
         return bytes >= 1 << 10 ? (bytes >> 10) + " KiB" : bytes + " bytes";
+    }
+
+    /** The bytes a tool run takes when saved: its texts as JSON strings, and room for the names around them. */
+    static long savedLength(ToolRun run) {
+        long n = 64 + savedLength(run.input()) + (run.output() == null ? 0 : savedLength(run.output()));
+        for (Source source : run.sources()) {
+            n += 32 + savedLength(source.title()) + savedLength(source.url());
+        }
+        return n;
     }
 
     /**

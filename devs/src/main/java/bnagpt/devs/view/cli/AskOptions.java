@@ -1,5 +1,6 @@
 package bnagpt.devs.view.cli;
 
+import bnagpt.devs.controller.Pictures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,14 @@ import java.util.List;
  */
 public record AskOptions(String prompt, String model, String system, String assistant, boolean json,
         boolean simple, boolean continueLatest, String conversationId, boolean listModels, boolean help, Duration timeout,
-        String maxAnswerMb, VoiceOptions voice) {
+        String maxAnswerMb, boolean search, boolean code, List<String> images, List<String> documents,
+        VoiceOptions voice) {
+
+    public AskOptions {
+        images = images == null ? List.of() : List.copyOf(images);
+        documents = documents == null ? List.of() : List.copyOf(documents);
+        voice = voice == null ? VoiceOptions.NONE : voice;
+    }
 
     public static final String USAGE = """
             Usage: ./jbang devs ask [options] [PROMPT]
@@ -25,6 +33,12 @@ public record AskOptions(String prompt, String model, String system, String assi
               -s, --system TEXT       instructions for the model (a system prompt)
               -a, --assistant NAME    an assistant: NAME.md or NAME.json in $BNAGPT_HOME/assistants
                                       or ./assistants gives the instructions (and maybe the model)
+              --search                let the model search the web (a gpt-oss model); its sources
+                                      follow the answer on stdout
+              --code                  let the model run Python code (a gpt-oss model); the code and
+                                      its output go to stderr after the answer
+              --image FILE            attach an image (JPEG, PNG, GIF, WebP; at most 20 MB; up to 3
+                                      times): the vision model (qwen/qwen3.8-27b) describes it
               --json                  JSON mode: the answer is one JSON object (say "JSON" in the prompt)
               -c, --continue          go on with the latest saved conversation
               --cid ID                go on with the saved conversation ID
@@ -33,12 +47,16 @@ public record AskOptions(String prompt, String model, String system, String assi
               --timeout SECONDS       the longest wait for the first token, and for each next one (default 60)
               --max-answer-mb N       the most one answer may hold, 1 to 12 MiB (default 8,
                                       or BNAGPT_MAX_ANSWER_MB)
+              --doc FILE              attach a document (.pdf, .txt, .md; repeat for more): the answer
+                                      cites its pages, listed under it as "Sources:"
             """ + VoiceOptions.USAGE + """
               -h, --help              this text
 
             Settings come from the environment: GROQ_API_KEY (keys are free at
             https://console.groq.com/keys), GROQ_BASE_URL (any OpenAI-compatible server),
-            GROQ_MODEL, BNAGPT_HOME (default ~/.bnagpt), HTTPS_PROXY and NO_PROXY.
+            GROQ_MODEL, GROQ_VISION_MODEL, BNAGPT_HOME (default ~/.bnagpt), HTTPS_PROXY and NO_PROXY.
+            With --search, --code or --image the model is switched to one that can do it (and
+            the switch is said on stderr), unless -m names one.
             Exit status: 0 answered, 1 failed or cut, 2 a mistake on the command line.
             """;
 
@@ -57,6 +75,10 @@ public record AskOptions(String prompt, String model, String system, String assi
         boolean models = false;
         boolean help = false;
         VoiceOptions voice = VoiceOptions.NONE;
+        boolean search = false;
+        boolean code = false;
+        List<String> images = new ArrayList<>();
+        List<String> documents = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
@@ -66,11 +88,15 @@ public record AskOptions(String prompt, String model, String system, String assi
                 case "--cid" -> id = value(args, ++i, arg);
                 case "--max-answer-mb" -> maxAnswerMb = value(args, ++i, arg);
                 case "--timeout" -> timeout = seconds(value(args, ++i, arg));
+                case "--image" -> images.add(value(args, ++i, arg));
+                case "--search" -> search = true;
+                case "--code" -> code = true;
                 case "--json" -> json = true;
                 case "--simple" -> simple = true;
                 case "-c", "--continue" -> latest = true;
                 case "--models" -> models = true;
                 case "-h", "--help" -> help = true;
+                case "--doc" -> documents.add(value(args, ++i, arg));
                 case "--audio", "--speak", "--voice" -> voice = voice.with(arg, value(args, ++i, arg));
                 case "--" -> {
                     words.addAll(args.subList(i + 1, args.size()));
@@ -91,10 +117,18 @@ public record AskOptions(String prompt, String model, String system, String assi
         if (latest && id != null) {
             throw new Mistake("-c goes on with the latest conversation and --cid with a given one: choose one.");
         }
+        if (images.size() > Pictures.MOST) {
+            throw new Mistake("A question takes at most " + Pictures.MOST + " images, and --image was given "
+                    + images.size() + " times: attach fewer.");
+        }
+        if (!images.isEmpty() && (search || code)) {
+            throw new Mistake("No model reads images and searches the web or runs code at once: ask with --image in "
+                    + "one question and with --search or --code in another.");
+        }
         voice.check(!words.isEmpty());
         String prompt = words.isEmpty() ? null : String.join(" ", words);
         return new AskOptions(prompt, model, system, assistant, json, simple, latest, id, models, help, timeout,
-                maxAnswerMb, voice);
+                maxAnswerMb, search, code, images, documents, voice);
     }
 
     private static String value(List<String> args, int i, String option) {

@@ -2,6 +2,7 @@ package bnagpt.devs.view.web;
 
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.Stop;
+import bnagpt.devs.model.ToolRun;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -26,6 +27,7 @@ final class AnswerStream implements Llm.Listener, AutoCloseable {
     private static final long BEAT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ObjectMapper json;
+    private final MessageParts parts;
     private final OutputStream out;
     private final Stop stop;
     private final boolean jsonMode;
@@ -39,8 +41,10 @@ final class AnswerStream implements Llm.Listener, AutoCloseable {
     private boolean pageGone;
     private boolean ended;
 
-    AnswerStream(ObjectMapper json, OutputStream out, Stop stop, boolean jsonMode, ScheduledExecutorService clock) {
+    AnswerStream(ObjectMapper json, MessageParts parts, OutputStream out, Stop stop, boolean jsonMode,
+            ScheduledExecutorService clock) {
         this.json = json;
+        this.parts = parts;
         this.out = out;
         this.stop = stop;
         this.jsonMode = jsonMode;
@@ -57,6 +61,12 @@ final class AnswerStream implements Llm.Listener, AutoCloseable {
     @Override
     public synchronized void onReasoning(String text) {
         newReasoning.append(text);
+    }
+
+    /** A search or a run of code began or ended on Groq's side: the page shows it at once, after the text before it. */
+    @Override
+    public void onTool(int index, ToolRun run) {
+        send(parts.tool(index, run).put("type", "tool"));
     }
 
     @Override

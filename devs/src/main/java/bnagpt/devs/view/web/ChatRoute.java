@@ -1,11 +1,13 @@
 package bnagpt.devs.view.web;
 
 import bnagpt.devs.controller.ChatEngine;
+import bnagpt.devs.controller.Question;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.LlmFailure;
 import bnagpt.devs.llm.Stop;
 import bnagpt.devs.model.Assistant;
 import bnagpt.devs.model.AssistantShelf;
+import bnagpt.devs.model.Attachment;
 import bnagpt.devs.model.Conversation;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.model.StoreException;
@@ -15,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * POST /api/chat and POST /api/stop: one turn of a conversation, and the stop button. The
  * page names its engine ("simple" or "memory", one per page, as in the article); this
- * route hands the user's words to that engine and streams the answer back (AnswerStream).
+ * route hands the user's question (words, attached images, tools switched on: a Question) to
+ * that engine and streams the answer back (AnswerStream).
  * A conversation answers one message at a time: a second one while it answers (another
  * tab, say) is refused, not lost.
  */
@@ -34,6 +38,8 @@ final class ChatRoute {
     private final Map<String, ChatEngine> engines;
     private final ConversationStore store;
     private final AssistantShelf assistants;
+    private final QuestionParts questions;
+    private final MessageParts parts;
     private final ScheduledExecutorService clock;
     private final PrintStream log;
     /** The stop buttons of the answers under way, by conversation. */
@@ -42,11 +48,13 @@ final class ChatRoute {
     private volatile long lastAnswerEnded;
 
     ChatRoute(ObjectMapper json, Map<String, ChatEngine> engines, ConversationStore store, AssistantShelf assistants,
-            ScheduledExecutorService clock, PrintStream log) {
+            QuestionParts questions, ScheduledExecutorService clock, PrintStream log) {
         this.json = json;
         this.engines = Map.copyOf(engines);
         this.store = store;
         this.assistants = assistants;
+        this.questions = questions;
+        this.parts = new MessageParts(json);
         this.clock = clock;
         this.log = log;
     }
@@ -59,13 +67,21 @@ final class ChatRoute {
         return answering.containsKey(conversation);
     }
 
-    /** POST /api/chat {page, conversation, message, model, system, assistant, json}: the answer, one event a line. */
+    /**
+     * POST /api/chat {page, conversation, message, attachments, tools, model, system, assistant, json}:
+     * the answer, one event a line.
+     */
     void chat(Context ctx, JsonNode body) throws IOException {
         String text = body.path("message").asText("");
-        if (text.isBlank() || text.length() > MAX_MESSAGE) {
-            throw new Refusal(400, text.isBlank() ? "The message is empty." : "The message is longer than "
+        List<Attachment> attachments = questions.attachments(body.path("attachments"));
+        if ((text.isBlank() && attachments.isEmpty()) || text.length() > MAX_MESSAGE) {
+            throw new Refusal(400, text.length() <= MAX_MESSAGE ? "The message is empty." : "The message is longer than "
                     + MAX_MESSAGE + " characters.");
         }
+        // The picker's model counts as chosen only when the user changed it for this conversation:
+        // otherwise the engine may switch to the model a feature needs, and says so.
+        Question question = new Question(text, attachments, questions.tools(body.path("tools")),
+                body.path("modelPinned").asBoolean(false));
         String page = body.path("page").asText("memory");
         ChatEngine engine = engines.get(page);
         if (engine == null) {
@@ -87,10 +103,10 @@ final class ChatRoute {
             applySettings(conversation, assistant, body);
             ctx.contentType("application/x-ndjson; charset=utf-8");
             ctx.res().flushBuffer(); // the headers now: the page shows the answer's bubble at once
-            try (AnswerStream stream = new AnswerStream(json, ctx.res().getOutputStream(), stop, conversation.json(),
-                    clock)) {
+            try (AnswerStream stream = new AnswerStream(json, parts, ctx.res().getOutputStream(), stop,
+                    conversation.json(), clock)) {
                 stream.send(stream.event("start").put("conversation", busyId));
-                turn(engine, conversation, text, stop, stream, page.equals("memory"));
+                turn(engine, conversation, question, stop, stream, page.equals("memory"));
             }
         } finally {
             answering.remove(busyId);
@@ -102,11 +118,11 @@ final class ChatRoute {
                 + "answer, or stop it, then send your message again.");
     }
 
-    private void turn(ChatEngine engine, Conversation conversation, String text, Stop stop, AnswerStream stream,
+    private void turn(ChatEngine engine, Conversation conversation, Question question, Stop stop, AnswerStream stream,
             boolean saved) {
         ChatEngine.Turn turn;
         try {
-            turn = engine.answer(conversation, text, stream, stop);
+            turn = engine.answer(conversation, question, stream, stop);
             lastAnswerEnded = System.nanoTime();
         } catch (LlmFailure | StoreException e) {
             // A question nothing answered is out of the conversation again (the engine took it
@@ -122,7 +138,8 @@ final class ChatRoute {
         }
         ObjectNode done = stream.event("done")
                 .put("html", Markdown.render(turn.answer().content(), conversation.json())).put("cut", turn.answer().cut())
-                .put("conversation", saved ? conversation.id() : null);
+                .put("conversation", saved ? conversation.id() : null).put("model", conversation.model());
+        parts.putAll(done, turn.answer()); // what the tools did, as kept: it replaces what streamed
         Llm.Reply reply = turn.reply();
         if (turn.answer().cut()) {
             // Stop's own sentence when it was pressed: cancelling the stream may also break the

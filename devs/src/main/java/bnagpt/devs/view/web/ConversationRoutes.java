@@ -15,12 +15,14 @@ import java.util.function.Predicate;
  */
 final class ConversationRoutes {
     private final ObjectMapper json;
+    private final MessageParts parts;
     private final ConversationStore store;
     /** Whether a conversation is answering right now: it is then neither renamed nor deleted. */
     private final Predicate<String> answering;
 
     ConversationRoutes(ObjectMapper json, ConversationStore store, Predicate<String> answering) {
         this.json = json;
+        this.parts = new MessageParts(json);
         this.store = store;
         this.answering = answering;
     }
@@ -35,7 +37,10 @@ final class ConversationRoutes {
         return list;
     }
 
-    /** A saved conversation for the page: the user's words as text, the answers as HTML. */
+    /**
+     * A saved conversation for the page: the user's words as text, the answers as HTML, and
+     * what each message carried beside them (attachments, tool runs, passages).
+     */
     ObjectNode get(String id) {
         Conversation conversation = store.load(id);
         ObjectNode shown = json.createObjectNode()
@@ -56,6 +61,7 @@ final class ConversationRoutes {
                     node.put("reasoning", message.reasoning());
                 }
             }
+            parts.putAll(node, message);
         }
         return shown;
     }

@@ -16,17 +16,21 @@ import java.util.Map;
  */
 final class PageFiles {
     /** Every file of the page, with its type. */
-    static final Map<String, String> TYPES = Map.of(
-            "index.html", "text/html; charset=utf-8",
-            "page.css", "text/css; charset=utf-8",
-            "page.js", "text/javascript; charset=utf-8",
-            "common.js", "text/javascript; charset=utf-8",
-            "messages.js", "text/javascript; charset=utf-8",
-            "sidebar.js", "text/javascript; charset=utf-8",
-            "logo.svg", "image/svg+xml",
-            "user.svg", "image/svg+xml",
-            "voice.js", "text/javascript; charset=utf-8",
-            "voice.css", "text/css; charset=utf-8");
+    static final Map<String, String> TYPES = Map.ofEntries(
+            Map.entry("index.html", "text/html; charset=utf-8"),
+            Map.entry("page.css", "text/css; charset=utf-8"),
+            Map.entry("page.js", "text/javascript; charset=utf-8"),
+            Map.entry("common.js", "text/javascript; charset=utf-8"),
+            Map.entry("messages.js", "text/javascript; charset=utf-8"),
+            Map.entry("sidebar.js", "text/javascript; charset=utf-8"),
+            Map.entry("attachments.js", "text/javascript; charset=utf-8"),
+            Map.entry("toolruns.js", "text/javascript; charset=utf-8"),
+            Map.entry("documents.js", "text/javascript; charset=utf-8"),
+            Map.entry("documents.css", "text/css; charset=utf-8"),
+            Map.entry("logo.svg", "image/svg+xml"),
+            Map.entry("user.svg", "image/svg+xml"),
+            Map.entry("voice.js", "text/javascript; charset=utf-8"),
+            Map.entry("voice.css", "text/css; charset=utf-8"));
 
     private final Path folder;
 

@@ -2,9 +2,11 @@ package bnagpt.devs.view.web;
 
 import bnagpt.devs.Settings;
 import bnagpt.devs.controller.ChatEngine;
+import bnagpt.devs.controller.Documents;
 import bnagpt.devs.controller.ModelCatalog;
 import bnagpt.devs.controller.Voice;
 import bnagpt.devs.model.AssistantShelf;
+import bnagpt.devs.model.AttachmentStore;
 import bnagpt.devs.model.ConversationStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,7 +24,13 @@ public final class WebApp {
 
     /** Returns the exit status once the server has stopped (Ctrl-C), or at once for --help or a mistake. */
     public static int run(String[] args, Settings settings, ModelCatalog models, ConversationStore store,
-            AssistantShelf assistants, ChatEngine simple, ChatEngine memory, Voice voice) {
+            AssistantShelf assistants, ChatEngine simple, ChatEngine memory) {
+        return run(args, settings, models, store, assistants, simple, memory, null, null);
+    }
+
+    /** The same, with DOCUMENTS for the upload route (Read Documents), and VOICE for the microphone and Read aloud. */
+    public static int run(String[] args, Settings settings, ModelCatalog models, ConversationStore store,
+            AssistantShelf assistants, ChatEngine simple, ChatEngine memory, Documents documents, Voice voice) {
         WebOptions options;
         WebServer server;
         try {
@@ -31,8 +39,9 @@ public final class WebApp {
                 System.out.print(WebOptions.HELP);
                 return 0;
             }
-            server = WebServer.start(models, store, assistants, Map.of("simple", simple, "memory", memory), voice, options.host(),
-                    options.port(), null, System.err);
+            server = WebServer.start(models, store, new AttachmentStore(settings.home()), assistants,
+                    Map.of("simple", simple, "memory", memory), options.host(), options.port(), null, System.err,
+                    documents, voice);
         } catch (WebOptions.OptionsException | WebServer.CannotStart e) {
             System.err.println(e.getMessage());
             return 2;

@@ -1,16 +1,16 @@
 package bnagpt.devs.view.web;
 
 import bnagpt.devs.controller.ChatEngine;
+import bnagpt.devs.controller.Documents;
 import bnagpt.devs.controller.ModelCatalog;
+import bnagpt.devs.controller.Pictures;
 import bnagpt.devs.controller.Voice;
-import bnagpt.devs.llm.Llm;
-import bnagpt.devs.model.Assistant;
 import bnagpt.devs.model.AssistantShelf;
+import bnagpt.devs.model.AttachmentStore;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.model.StoreException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -25,10 +25,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -36,8 +33,7 @@ import java.util.concurrent.ThreadFactory;
 /**
  * The page's server, on Javalin: every route in {@link #routes}, every check in
  * {@link #everyRequest} and {@link Guard}, each route's work in a class of its own
- * (ChatRoute, ConversationRoutes, PageFiles); the picker's models come from the controller's
- * ModelCatalog, the assistants from the model's AssistantShelf.
+ * (ChatRoute, ConversationRoutes, AttachmentRoutes, PageState, PageFiles).
  *
  * <p>It spends your key, so it keeps itself to this machine (see Guard), forbids the page
  * any script but its own file (Content-Security-Policy) and any frame, and reads small
@@ -45,15 +41,16 @@ import java.util.concurrent.ThreadFactory;
  */
 public final class WebServer implements AutoCloseable {
     public static final int MAX_BODY = 256 * 1024;
-    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    // Thumbnails of attached images are fetched with the secret and shown through blob: addresses.
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
             + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private final ObjectMapper json = new ObjectMapper();
-    private final ModelCatalog models;
-    private final AssistantShelf assistants;
     private final PageFiles files;
     private final ChatRoute chat;
     private final ConversationRoutes conversations;
+    private final AttachmentRoutes attachments;
+    private final PageState state;
     private final VoiceRoutes voice; // null: a server without the microphone and Read aloud
     private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(2, daemon("bnagpt-page-clock"));
     private final PrintStream log;
@@ -61,31 +58,41 @@ public final class WebServer implements AutoCloseable {
     /** Set once the port is known; until then every request is refused. */
     private volatile Guard guard;
 
-    private WebServer(ModelCatalog models, ConversationStore store, AssistantShelf assistants,
-            Map<String, ChatEngine> engines, Voice voice, Path pageFolder, PrintStream log) {
-        this.voice = voice == null ? null : new VoiceRoutes(json, voice);
-        this.models = models;
-        this.assistants = assistants;
+    private WebServer(ModelCatalog models, ConversationStore store, AttachmentStore kept, AssistantShelf assistants,
+            Map<String, ChatEngine> engines, Path pageFolder, PrintStream log, Documents documents, Voice voice) {
         this.files = new PageFiles(pageFolder);
-        this.chat = new ChatRoute(json, engines, store, assistants, clock, log);
+        this.voice = voice == null ? null : new VoiceRoutes(json, voice);
+        this.chat = new ChatRoute(json, engines, store, assistants, new QuestionParts(kept), clock, log);
         this.conversations = new ConversationRoutes(json, store, chat::answering);
+        this.attachments = new AttachmentRoutes(new Pictures(kept), kept,
+                documents == null ? null : new DocumentUploads(documents));
+        this.state = new PageState(json, models, assistants, conversations);
         this.log = log;
     }
 
     /**
      * Serves the page at HOST:PORT, or the next free port when it is taken (said on LOG).
-     * ENGINES by page name: "simple" and "memory". PAGE_FOLDER null: the page's files come
-     * from the class path.
+     * KEPT holds the files attached to STORE's conversations. ENGINES by page name: "simple"
+     * and "memory". PAGE_FOLDER null: the page's files come from the class path.
      */
-    public static WebServer start(ModelCatalog models, ConversationStore store, AssistantShelf assistants,
-            Map<String, ChatEngine> engines, String host, int port, Path pageFolder, PrintStream log) {
-        return start(models, store, assistants, engines, null, host, port, pageFolder, log);
+    public static WebServer start(ModelCatalog models, ConversationStore store, AttachmentStore kept,
+            AssistantShelf assistants, Map<String, ChatEngine> engines, String host, int port, Path pageFolder,
+            PrintStream log) {
+        return start(models, store, kept, assistants, engines, host, port, pageFolder, log, null);
+    }
+
+    /** The same, with Read Documents: the upload route hands .pdf, .txt and .md to DOCUMENTS. */
+    public static WebServer start(ModelCatalog models, ConversationStore store, AttachmentStore kept,
+            AssistantShelf assistants, Map<String, ChatEngine> engines, String host, int port, Path pageFolder,
+            PrintStream log, Documents documents) {
+        return start(models, store, kept, assistants, engines, host, port, pageFolder, log, documents, null);
     }
 
     /** The same, with the microphone and Read aloud on VOICE (VoiceRoutes). */
-    public static WebServer start(ModelCatalog models, ConversationStore store, AssistantShelf assistants,
-            Map<String, ChatEngine> engines, Voice voice, String host, int port, Path pageFolder, PrintStream log) {
-        WebServer server = new WebServer(models, store, assistants, engines, voice, pageFolder, log);
+    public static WebServer start(ModelCatalog models, ConversationStore store, AttachmentStore kept,
+            AssistantShelf assistants, Map<String, ChatEngine> engines, String host, int port, Path pageFolder,
+            PrintStream log, Documents documents, Voice voice) {
+        WebServer server = new WebServer(models, store, kept, assistants, engines, pageFolder, log, documents, voice);
         InetAddress address = resolve(host);
         for (int tried = port; ; tried++) {
             Javalin app = Javalin.create(server::configure);
@@ -136,8 +143,8 @@ public final class WebServer implements AutoCloseable {
         routes.get("/{file}", ctx -> page(ctx, ctx.pathParam("file")));
 
         routes.before("/api/*", ctx -> guard.checkApi(ctx));
-        routes.get("/api/state", ctx -> sendJson(ctx, state()));
-        routes.get("/api/models", ctx -> sendJson(ctx, modelOffer()));
+        routes.get("/api/state", ctx -> sendJson(ctx, state.state()));
+        routes.get("/api/models", ctx -> sendJson(ctx, state.modelOffer()));
         routes.post("/api/chat", ctx -> chat.chat(ctx, body(ctx)));
         routes.post("/api/stop", ctx -> sendJson(ctx, json.createObjectNode()
                 .put("stopped", chat.stop(body(ctx).path("conversation").asText("")))));
@@ -150,10 +157,13 @@ public final class WebServer implements AutoCloseable {
             conversations.delete(ctx.pathParam("id"));
             sendJson(ctx, json.createObjectNode().put("deleted", true));
         });
-
+        // The one route whose body is a file (up to 20 MB), not a small JSON object.
+        routes.post("/api/attachments", ctx -> sendJson(ctx, json.valueToTree(attachments.upload(ctx))));
+        routes.get("/api/attachments/{file}", ctx -> attachments.show(ctx, ctx.pathParam("file")));
         if (voice != null) {
             voice.addTo(routes);
         }
+
         routes.exception(Refusal.class, (refusal, ctx) -> refuse(ctx, refusal));
         routes.exception(StoreException.class, (e, ctx) -> refuse(ctx, new Refusal(400, e.getMessage())));
         routes.exception(Exception.class, (e, ctx) -> {
@@ -204,32 +214,6 @@ public final class WebServer implements AutoCloseable {
         }
         ctx.result(files.pageWithSecret(guard.secret()));
         log.println("A browser has opened the page. For another browser, open " + address());
-    }
-
-    /** What a page needs first: its default model at once, the assistants, and the saved conversations. */
-    private ObjectNode state() {
-        ObjectNode state = json.createObjectNode().put("model", models.defaultModel());
-        ArrayNode shelf = state.putArray("assistants");
-        for (Assistant assistant : assistants.list()) {
-            shelf.addObject().put("id", assistant.id()).put("name", assistant.name())
-                    .put("instructions", assistant.instructions()).put("model", assistant.model());
-        }
-        state.set("conversations", conversations.list());
-        return state;
-    }
-
-    /**
-     * The picker's models (the default one first), asked for apart from the state, so a slow
-     * server never holds up the page; with the catalog's sentence when its list is missing.
-     */
-    private ObjectNode modelOffer() {
-        List<Llm.ModelInfo> listed = models.models();
-        Set<String> offered = new LinkedHashSet<>(List.of(models.defaultModel()));
-        listed.forEach(model -> offered.add(model.id()));
-        ObjectNode shown = json.createObjectNode();
-        offered.forEach(shown.putArray("models")::add);
-        String problem = listed.isEmpty() ? models.error() : null;
-        return problem == null ? shown : shown.put("problem", problem);
     }
 
     /** The JSON body of a request; one too big or not a JSON object is refused. */

@@ -1,0 +1,187 @@
+package bnagpt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import bnagpt.devs.controller.ChatbotWithMemoryEngine;
+import bnagpt.devs.controller.Documents;
+import bnagpt.devs.controller.DocumentsEngine;
+import bnagpt.devs.controller.Features;
+import bnagpt.devs.controller.ModelCatalog;
+import bnagpt.devs.controller.SimpleChatEngine;
+import bnagpt.devs.llm.EmbeddingModelFetcher;
+import bnagpt.devs.llm.Llm;
+import bnagpt.devs.llm.OpenAiCompatibleLlm;
+import bnagpt.devs.model.AttachmentStore;
+import bnagpt.devs.model.ConversationStore;
+import bnagpt.devs.model.DocumentReader;
+import bnagpt.devs.view.web.WebServer;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * Read Documents in a real browser, against LocalGroq (which echoes what it was sent): a PDF
+ * attached with the paperclip shows as a chip, the answer cites its page, "Sources:" lists the
+ * pages and a click shows the passage, a reload keeps them; each bad file is one sentence.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class DevsDocumentsPageTest {
+    private static final LocalGroq groq = Clients.startedLocalGroq(null);
+
+    @TempDir
+    static Path home;
+    @TempDir
+    static Path profile;
+    @TempDir
+    Path scratch;
+
+    private static WebServer server;
+    private static ChromeDriver browser;
+    private static PageUser user;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(Chromium.installed(), "Chromium or chromedriver is not installed (apt-get install chromium chromium-driver)");
+        server = start(home);
+        browser = Chromium.start(profile, 1200, 800);
+        user = new PageUser(browser);
+    }
+
+    /** The page as App serves it: both engines wrapped by Read Documents, the upload route reading documents. */
+    static WebServer start(Path home) {
+        Llm llm = new OpenAiCompatibleLlm(groq.baseUrl(), Clients.KEY, Clients.MODEL);
+        ConversationStore store = new ConversationStore(home);
+        AttachmentStore attachments = new AttachmentStore(home);
+        Documents documents = new Documents(attachments, new DocumentReader(),
+                new EmbeddingModelFetcher(Map.of(), sentence -> { }));
+        long limit = DevsPage.ANSWER_LIMIT;
+        return WebServer.start(new ModelCatalog(llm), store, attachments, DevsPage.assistants(home), Map.of(
+                "simple", new DocumentsEngine(llm, l -> new SimpleChatEngine(l, attachments, Features.defaults(), limit),
+                        documents, null),
+                "memory", new DocumentsEngine(llm, l -> new ChatbotWithMemoryEngine(l, store, attachments,
+                        Features.defaults(), limit, Duration.ofSeconds(3), ChatbotWithMemoryEngine.WINDOW_MESSAGES),
+                        documents, store)),
+                "127.0.0.1", 0, DevsPage.files(), new PrintStream(OutputStream.nullOutputStream()), documents);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+        groq.close();
+    }
+
+    @BeforeEach
+    void openANewChat() throws Exception {
+        user.open(server);
+    }
+
+    @Test
+    void a_pdf_attached_with_the_paperclip_is_cited_by_page_and_a_click_shows_the_passage() throws Exception {
+        user.attach(Files.write(scratch.resolve("report.pdf"), SamplePdf.report(30)));
+        waitForChip("report.pdf");
+        user.ask("How many tonnes did the cherry harvest of the south plateau reach?");
+        WebElement answer = user.completeAnswer();
+
+        assertTrue(PageUser.text(answer).contains("(report.pdf, p. 2)"), "the model was told how to cite");
+        assertTrue(PageUser.text(answer).contains("--- report.pdf, p. 2 ---"), PageUser.text(answer));
+        assertEquals("report.pdf", browser.findElement(By.cssSelector(".message.user .document-chip")).getText());
+        assertSourcesAndPassage();
+
+        browser.navigate().refresh();
+        user.waitForThePage();
+        Chromium.waitFor("the reopened answer's sources", Duration.ofSeconds(10),
+                () -> !browser.findElements(By.cssSelector(".message.assistant .passages .source")).isEmpty());
+        assertSourcesAndPassage();
+        assertEquals("report.pdf", browser.findElement(By.cssSelector(".message.user .document-chip")).getText());
+    }
+
+    @Test
+    void each_bad_file_is_one_sentence_under_the_input_and_its_chip_goes() throws Exception {
+        Path big = scratch.resolve("huge.pdf");
+        try (RandomAccessFile file = new RandomAccessFile(big.toFile(), "rw")) {
+            file.setLength(100L << 20);
+        }
+        Map<Path, String> bad = Map.of(
+                Files.write(scratch.resolve("locked.pdf"), SamplePdf.encrypted()),
+                "\"locked.pdf\" is encrypted with a password, so it cannot be read: attach a copy saved without the password.",
+                Files.write(scratch.resolve("scan.pdf"), SamplePdf.scanned(1)),
+                "\"scan.pdf\" has no text to read (a scan?): attach a PDF with text, or its text as .txt.",
+                Files.write(scratch.resolve("photo.txt"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0}),
+                "\"photo.txt\" is not UTF-8 text (a binary file?): attach text saved as UTF-8, or a PDF.",
+                big, "\"huge.pdf\" is 100 MB; documents up to 32 MB can be attached. Attach a part of it.");
+        for (Map.Entry<Path, String> file : bad.entrySet()) {
+            user.attach(file.getKey());
+            WebElement note = Chromium.waitFor("the sentence for " + file.getKey().getFileName(), Duration.ofSeconds(30),
+                    () -> {
+                        WebElement shown = browser.findElement(By.id("composer-note"));
+                        return shown.isDisplayed() && !shown.getText().isBlank() ? shown : null;
+                    });
+            assertEquals(file.getValue(), note.getText());
+            assertTrue(browser.findElements(By.cssSelector("#attached .thumb")).isEmpty(), "the refused file's chip went");
+            browser.executeScript("document.getElementById('composer-note').hidden = true;"
+                    + "document.getElementById('composer-note').textContent = ''");
+        }
+    }
+
+    /**
+     * Not a test: the README's picture of Read Documents. With BNAGPT_SCREENSHOT=docs/page.png
+     * (as for the other pictures) it saves documents.png beside it.
+     */
+    @Test
+    void screenshot_of_a_documents_answer() throws Exception {
+        String file = System.getenv("BNAGPT_SCREENSHOT");
+        assumeTrue(file != null, "set BNAGPT_SCREENSHOT=docs/page.png to save the README's pictures");
+        user.attach(Files.write(scratch.resolve("harvest-report.pdf"), SamplePdf.report(30)));
+        waitForChip("harvest-report.pdf");
+        user.ask("How many tonnes did the cherry harvest of the south plateau reach?");
+        WebElement answer = user.completeAnswer();
+        answer.findElements(By.cssSelector(".passages .source")).get(0).click();
+        browser.executeScript("document.activeElement.blur(); arguments[0].scrollIntoView(false)",
+                answer.findElement(By.className("passages")));
+        Files.write(Path.of(file).toAbsolutePath().resolveSibling("documents.png"),
+                browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+    }
+
+    private static void waitForChip(String name) throws InterruptedException {
+        Chromium.waitFor("the document's chip, uploaded", Duration.ofSeconds(60), () -> browser.findElements(
+                By.cssSelector("#attached .thumb.document:not(.uploading) .document-chip")).stream()
+                .anyMatch(chip -> chip.getText().equals(name)) ? Boolean.TRUE : null);
+    }
+
+    /** The last answer lists its pages under "Sources:", page 2 first, and a click on it shows page 2's passage. */
+    private static void assertSourcesAndPassage() {
+        WebElement passages = user.lastAnswer().findElement(By.className("passages"));
+        List<String> sources = passages.findElements(By.className("source")).stream().map(WebElement::getText).toList();
+        assertEquals("report.pdf p. 2", sources.get(0), sources.toString());
+        assertTrue(passages.getText().startsWith("Sources:"), passages.getText());
+        WebElement panel = passages.findElement(By.className("passage"));
+        assertFalse(panel.isDisplayed(), "the passage shows on click");
+        passages.findElements(By.className("source")).get(0).click();
+        assertTrue(panel.isDisplayed());
+        assertTrue(panel.getText().startsWith("Harvest report, page 2. In 1902 the cherry harvest of the south plateau"),
+                panel.getText());
+    }
+}
