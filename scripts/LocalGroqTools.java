@@ -91,7 +91,7 @@ final class LocalGroqTools {
 
     private static String describe(ImagePart image) throws ApiError {
         String url = image.url();
-        if (!url.startsWith("data:")) return "is at " + Directives.strip(url) + ", which LocalGroq does not fetch";
+        if (!url.startsWith("data:")) return "is at a web address, which LocalGroq does not fetch";
         int comma = url.indexOf(',');
         if (comma < 0 || !url.substring(0, comma).endsWith(";base64")) throw invalidImage(image, "not a base64 data URL");
         byte[] bytes;

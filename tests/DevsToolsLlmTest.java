@@ -161,6 +161,15 @@ class DevsToolsLlmTest {
     }
 
     @Test
+    void a_whole_answer_where_a_stream_was_asked_for_still_gives_its_finished_runs() {
+        Heard heard = new Heard();
+        llm(groq.baseUrl()).stream(ask("openai/gpt-oss-120b", "java news #mock:whole", BuiltInTool.SEARCH), heard, new Stop());
+        assertEquals("tool 0 search finished", heard.events.get(0), heard.events.toString());
+        assertTrue(heard.text().contains("[1]"), heard.text());
+        assertEquals(3, heard.runs.get(0).sources().size());
+    }
+
+    @Test
     void of_60_sources_50_are_kept_and_the_run_says_how_many_were_left_out() {
         Heard heard = new Heard();
         llm(groq.baseUrl()).stream(ask("openai/gpt-oss-120b", "many #mock:sources=60", BuiltInTool.SEARCH), heard, new Stop());

@@ -174,6 +174,26 @@ class WebFeaturesHostileTest {
         user.waitForThumbnails(1);
     }
 
+    @Test
+    void a_model_you_chose_is_kept_and_its_refusal_of_images_is_said_in_a_sentence() throws Exception {
+        Chromium.waitFor("the server's models in the picker", Duration.ofSeconds(10),
+                () -> !browser.findElements(By.cssSelector("#model option[value='openai/gpt-oss-20b']")).isEmpty());
+        browser.executeScript("""
+                const picker = document.getElementById('model');
+                picker.value = 'openai/gpt-oss-20b';
+                picker.dispatchEvent(new Event('change'));""");
+        user.attach(Files.write(scratch.resolve("map.png"), WebPictures.plain(60, 40, "png")));
+        user.waitForThumbnails(1);
+        user.ask("What does this map show?");
+
+        WebElement error = Chromium.waitFor("the sentence", Duration.ofSeconds(10),
+                () -> browser.findElements(By.cssSelector(".message.assistant .error")).stream().findFirst().orElse(null));
+        assertTrue(error.getText().startsWith("The model openai/gpt-oss-20b cannot see images"), error.getText());
+        assertEquals("openai/gpt-oss-20b", browser.findElement(By.id("model")).getDomProperty("value"),
+                "not switched: you chose it");
+        user.waitForThumbnails(1); // back above the input, to send to another model
+    }
+
     private static void assertNoAlert() {
         try {
             browser.switchTo().alert();

@@ -34,11 +34,7 @@ final class AnswerTransport implements dev.langchain4j.http.client.HttpClient {
     private final Limits limits;
     private final ToolEvents.Sink tools;
 
-    AnswerTransport(Exchange exchange, Watchdog watchdog, Llm.Listener listener, Limits limits) {
-        this(exchange, watchdog, listener, limits, listener::onTool);
-    }
-
-    /** The same, with the built-in tools' runs going to {@code tools}, read from the stream's events. */
+    /** The built-in tools' runs, read from the stream's events, go to {@code tools}. */
     AnswerTransport(Exchange exchange, Watchdog watchdog, Llm.Listener listener, Limits limits, ToolEvents.Sink tools) {
         this.exchange = exchange;
         this.watchdog = watchdog;

@@ -65,7 +65,7 @@ public final class OpenAiCompatibleLlm implements Llm {
     public Reply stream(Request request, Listener listener, Stop stop) {
         requireKey();
         String model = request.model() != null ? request.model() : defaultModel;
-        Failures failures = this.failures.about(request);
+        Failures failures = this.failures.about(request); // a refusal of its images or tools is worded as such
         try (Watchdog watchdog = new Watchdog(limits, shown(baseUrl))) {
             AnswerHandler handler = new AnswerHandler(listener, watchdog, stop, failures, model);
             stop.onStop(() -> {
@@ -74,7 +74,8 @@ public final class OpenAiCompatibleLlm implements Llm {
             });
             watchdog.onVerdict(handler::settle);
             OpenAiStreamingChatModel chat = OpenAiStreamingChatModel.builder()
-                    .httpClientBuilder(AnswerTransport.builderOf(new AnswerTransport(exchange, watchdog, listener, limits, handler::onTool)))
+                    .httpClientBuilder(AnswerTransport.builderOf(
+                            new AnswerTransport(exchange, watchdog, listener, limits, handler::onTool)))
                     .baseUrl(baseUrl)
                     .apiKey(apiKey == null ? "none" : apiKey) // servers on loopback often take none; LangChain4j wants one
                     .modelName(model)

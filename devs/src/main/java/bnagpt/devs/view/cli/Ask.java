@@ -134,9 +134,9 @@ public final class Ask {
             ChatEngine.Turn turn = (options.simple() ? simple : memory).answer(conversation, question,
                     listener(toolLines), stop);
             out.println();
+            out.flush(); // the answer whole on the terminal before the code that ran is shown on stderr
             toolLines.after(turn.answer().tools());
             printSources(turn.answer().passages(), options.json() ? err : out);
-            out.flush();
             if (turn.notice() != null) {
                 err.println(Printable.of(turn.notice()));
             }

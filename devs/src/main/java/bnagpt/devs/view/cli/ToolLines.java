@@ -67,6 +67,7 @@ final class ToolLines {
         }
         for (ToolRun run : runs) {
             if (run.kind().equals(ToolRun.CODE)) {
+                err.println();
                 err.println("Code that ran:");
                 err.println(Printable.block(run.input(), LONGEST_BLOCK));
                 err.println(run.output() == null ? "(it gave no output)"
