@@ -45,6 +45,8 @@
 //FILES web/documents.css=src/main/resources/web/documents.css
 //FILES web/logo.svg=src/main/resources/web/logo.svg
 //FILES web/user.svg=src/main/resources/web/user.svg
+//FILES web/voice.js=src/main/resources/web/voice.js
+//FILES web/voice.css=src/main/resources/web/voice.css
 //MAIN bnagpt.devs.App
 
 /** Nothing here: JBang starts bnagpt.devs.App (//MAIN above). */

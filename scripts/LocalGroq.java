@@ -2,6 +2,7 @@
 //JAVA 17+
 //COMPILE_OPTIONS -encoding UTF-8
 //SOURCES LocalGroqTools.java
+//SOURCES LocalGroqAudio.java
 
 /*
  * LocalGroq.java - a Groq-compatible chat server that runs on your own machine.
@@ -54,6 +55,7 @@
  *   #mock:sources=N        a browser_search finds N results (default 3)
  *   #mock:hostile-sources  search results with HTML and script in them, and javascript: links
  *   #mock:code-output-mb=N a code_interpreter run prints N MiB
+ * POST /audio/transcriptions and /audio/speech: see LocalGroqAudio.java (--transcript TEXT).
  * A base URL under /captive-portal (http://127.0.0.1:PORT/captive-portal/v1) answers every
  * request with a web page, as a hotel's Wi-Fi does before you log in.
  */
@@ -82,14 +84,20 @@ public class LocalGroq implements AutoCloseable {
      * port 0 = a free port; tokensPerSecond 0 = as fast as possible; requiredKey null = any
      * key or none; quiet = no line on stderr per request.
      */
-    public record Options(int port, double tokensPerSecond, String requiredKey, boolean quiet) {}
+    public record Options(int port, double tokensPerSecond, String requiredKey, boolean quiet, String transcript) {
+        /** Any audio but LocalGroq's own speech is transcribed as LocalGroqAudio.TRANSCRIPT. */
+        public Options(int port, double tokensPerSecond, String requiredKey, boolean quiet) {
+            this(port, tokensPerSecond, requiredKey, quiet, LocalGroqAudio.TRANSCRIPT);
+        }
+    }
 
     static final String USAGE = """
-            Usage: jbang scripts/LocalGroq.java [--port N] [--tps N] [--key KEY] [--verbose]
+            Usage: jbang scripts/LocalGroq.java [--port N] [--tps N] [--key KEY] [--verbose] [--transcript TEXT]
               --port N    listen on 127.0.0.1:N (default: any free port)
               --tps N     stream N tokens per second (default: as fast as possible)
               --key KEY   require "Authorization: Bearer KEY" (default: no key needed)
               --verbose   log each request to stderr (default: quiet)
+              --transcript TEXT  what audio other than its own speech is transcribed as
             Prints its base URL on stdout, then serves until stopped (Ctrl-C).
             """;
 
@@ -131,10 +139,11 @@ public class LocalGroq implements AutoCloseable {
         boolean quiet = true;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--verbose")) quiet = false;
-            else if (Set.of("--port", "--tps", "--key").contains(args[i]) && i + 1 < args.length) values.put(args[i], args[++i]);
+            else if (Set.of("--port", "--tps", "--key", "--transcript").contains(args[i]) && i + 1 < args.length) values.put(args[i], args[++i]);
             else throw new IllegalArgumentException("Unknown option, or an option without its value: " + args[i]);
         }
-        return new Options((int) number(values, "--port", 65535), number(values, "--tps", 1_000_000_000), values.get("--key"), quiet);
+        return new Options((int) number(values, "--port", 65535), number(values, "--tps", 1_000_000_000), values.get("--key"), quiet,
+                values.getOrDefault("--transcript", LocalGroqAudio.TRANSCRIPT));
     }
 
     private static double number(Map<String, String> values, String option, double max) {
@@ -154,11 +163,13 @@ public class LocalGroq implements AutoCloseable {
     private volatile String lastRequestBody;
     /** How often each message text carrying #mock:status or #mock:drop has been seen, for #mock:times. */
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+    private final LocalGroqAudio audio;
 
     private LocalGroq(Options options, HttpServer http, ExecutorService workers) {
         this.options = options;
         this.http = http;
         this.workers = workers;
+        this.audio = new LocalGroqAudio(options.transcript());
     }
 
     public static LocalGroq start(Options options) throws IOException {
@@ -212,6 +223,9 @@ public class LocalGroq implements AutoCloseable {
             } else if (method.equals("GET") && path.equals(BASE_PATH + "/models")) {
                 checkKey(exchange);
                 outcome = sendJson(exchange, 200, modelList()) + " model list";
+            } else if (method.equals("POST") && path.startsWith(BASE_PATH + "/audio/")) {
+                checkKey(exchange);
+                outcome = audio.handle(exchange, path.substring(BASE_PATH.length()));
             } else {
                 throw new ApiError(404, "invalid_request_error", "unknown_url", "Unknown request URL: " + method + " " + path
                         + ". Check the base URL (it ends in " + BASE_PATH + ") and the path.");
@@ -746,7 +760,7 @@ public class LocalGroq implements AutoCloseable {
         return sendJson(exchange, error.status, error.body()) + " " + (error.code == null ? error.type : error.code);
     }
 
-    private static String sendJson(HttpExchange exchange, int status, String json) throws IOException {
+    static String sendJson(HttpExchange exchange, int status, String json) throws IOException {
         byte[] bytes = json.getBytes(UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);

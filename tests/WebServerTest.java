@@ -338,11 +338,11 @@ class WebServerTest {
     }
 
     @Test
-    void the_pages_files_weigh_at_most_60_kb_in_all() throws IOException {
+    void the_pages_files_weigh_at_most_70_kb_in_all() throws IOException {
         try (Stream<Path> files = Files.list(DevsPage.files())) {
             long bytes = files.mapToLong(file -> file.toFile().length()).sum();
             // 50 KB until issue 16: Read Documents' page code (documents.js, .css) brought it to 54 KB
-            assertTrue(bytes <= 60 * 1024, bytes + " bytes");
+            assertTrue(bytes <= 70 * 1024, bytes + " bytes");
         }
     }
 

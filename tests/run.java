@@ -18,6 +18,7 @@
 //SOURCES ../101s/chatbot_with_memory.java
 //SOURCES ../scripts/LocalGroq.java
 //SOURCES ../scripts/LocalGroqTools.java
+//SOURCES ../scripts/LocalGroqAudio.java
 //SOURCES ../scripts/SamplePdf.java
 // The devs track (devs/): its whole tree, and the libraries its launcher names.
 //SOURCES ../devs/src/main/java/**/*.java

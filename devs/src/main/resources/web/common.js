@@ -1,8 +1,8 @@
 // bnaGPT's page: what every part of it shares. The page's state, this run's secret and
 // the API. The secret is kept in this origin's storage (pages of other ports cannot read it)
 // and sent in a header, never in a cookie or an address.
-const SECRET_KEY = "bnagpt-secret";
-const SECRET_HEADER = "X-Bnagpt-Secret";
+export const SECRET_KEY = "bnagpt-secret";
+export const SECRET_HEADER = "X-Bnagpt-Secret";
 export const SERVER_GONE = "The page's server does not answer: it was stopped, or the connection broke. "
   + "Start it again with ./jbang web, then open the address it prints.";
 export const PAGES = {
@@ -77,7 +77,7 @@ export async function api(path, method, body) {
   return checked(response);
 }
 
-async function checked(response) {
+export async function checked(response) {
   if (response.ok) return response;
   let refusal = {};
   try {

@@ -8,12 +8,14 @@ import bnagpt.devs.controller.Features;
 import bnagpt.devs.controller.ModelCatalog;
 import bnagpt.devs.controller.Pictures;
 import bnagpt.devs.controller.SimpleChatEngine;
+import bnagpt.devs.controller.Voice;
 import bnagpt.devs.llm.EmbeddingModelFetcher;
 import bnagpt.devs.llm.Limits;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.LlmFailure;
 import bnagpt.devs.llm.OpenAiCompatibleLlm;
 import bnagpt.devs.llm.RetryPolicy;
+import bnagpt.devs.llm.SpeechClient;
 import bnagpt.devs.llm.Stop;
 import bnagpt.devs.model.AssistantShelf;
 import bnagpt.devs.model.AttachmentStore;
@@ -26,6 +28,7 @@ import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,16 +78,18 @@ public final class App {
             return 2;
         }
         return WebApp.run(args, settings, new ModelCatalog(layers.llm()), layers.store(), assistants(settings),
-                layers.simple(), layers.memory(), layers.documents());
+                layers.simple(), layers.memory(), layers.documents(), layers.voice());
     }
 
     /** The layers below the views, built the same way for the page and for ask. */
     private record Layers(Llm llm, ConversationStore store, AttachmentStore attachments, ChatEngine simple,
-            ChatEngine memory, Documents documents) {
+            ChatEngine memory, Documents documents, Voice voice) {
         /** Throws LlmFailure when a proxy variable is not an address. */
         static Layers of(Settings settings, Limits limits) {
+            HttpClient http = OpenAiCompatibleLlm.httpClient(System.getenv());
             Llm llm = new OpenAiCompatibleLlm(settings.baseUrl(), settings.apiKey(), settings.model(), limits,
-                    RetryPolicy.DEFAULT, OpenAiCompatibleLlm.httpClient(System.getenv()));
+                    RetryPolicy.DEFAULT, http);
+            SpeechClient speech = new SpeechClient(settings.baseUrl(), settings.apiKey(), limits, RetryPolicy.DEFAULT, http);
             ConversationStore store = new ConversationStore(settings.home());
             AttachmentStore attachments = new AttachmentStore(settings.home());
             Features features = new Features(settings.visionModel(), settings.toolModel());
@@ -97,7 +102,7 @@ public final class App {
                     new DocumentsEngine(llm, l -> new ChatbotWithMemoryEngine(l, store, attachments, features,
                             settings.answerLimitBytes(), SAVE_EVERY, ChatbotWithMemoryEngine.WINDOW_MESSAGES),
                             documents, store),
-                    documents);
+                    documents, new Voice(speech, speech));
         }
     }
 
@@ -133,7 +138,7 @@ public final class App {
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         Ask ask = new Ask(layers.memory(), layers.simple(), layers.store(), assistants(settings),
                 new Pictures(layers.attachments()), layers.llm(), out, err, System.console() != null,
-                layers.documents());
+                layers.documents(), layers.voice());
         return stoppableByCtrlC(stop -> ask.run(options, System.in, stop));
     }
 

@@ -4,6 +4,7 @@ import bnagpt.devs.controller.ChatEngine;
 import bnagpt.devs.controller.Documents;
 import bnagpt.devs.controller.Pictures;
 import bnagpt.devs.controller.Question;
+import bnagpt.devs.controller.Voice;
 import bnagpt.devs.llm.BuiltInTool;
 import bnagpt.devs.llm.Llm;
 import bnagpt.devs.llm.LlmFailure;
@@ -50,6 +51,7 @@ public final class Ask {
     private final PrintStream err;
     private final boolean terminal;
     private final Documents documents;
+    private final VoiceCommand voice;
 
     /** TERMINAL: a person watches (stderr may then carry the thinking and a usage line, in colour). */
     public Ask(ChatEngine memory, ChatEngine simple, ConversationStore store, AssistantShelf assistants,
@@ -60,7 +62,15 @@ public final class Ask {
     /** DOCUMENTS attaches the files of --doc (null: no --doc here). */
     public Ask(ChatEngine memory, ChatEngine simple, ConversationStore store, AssistantShelf assistants,
             Pictures pictures, Llm llm, PrintStream out, PrintStream err, boolean terminal, Documents documents) {
+        this(memory, simple, store, assistants, pictures, llm, out, err, terminal, documents, null);
+    }
+
+    /** VOICE: --audio and --speak (null: the command has neither). */
+    public Ask(ChatEngine memory, ChatEngine simple, ConversationStore store, AssistantShelf assistants,
+            Pictures pictures, Llm llm, PrintStream out, PrintStream err, boolean terminal, Documents documents,
+            Voice voice) {
         this.documents = documents;
+        this.voice = voice == null ? null : new VoiceCommand(voice, err);
         this.memory = memory;
         this.simple = simple;
         this.store = store;
@@ -86,7 +96,8 @@ public final class Ask {
                 return 2;
             }
         }
-        String prompt = options.prompt() != null ? options.prompt() : read(stdin);
+        String prompt = options.voice().audio() != null ? voice.question(options.voice().audio())
+                : options.prompt() != null ? options.prompt() : read(stdin);
         if (prompt == null) {
             return 1;
         }
@@ -128,6 +139,9 @@ public final class Ask {
             printSources(turn.answer().passages(), options.json() ? err : out);
             if (turn.notice() != null) {
                 err.println(Printable.of(turn.notice()));
+            }
+            if (options.voice().speak() != null && !voice.speak(turn.answer().content(), options.voice())) {
+                return 1;
             }
             if (terminal) {
                 err.println(dim(usageLine(turn.reply(), conversation, options.simple())));

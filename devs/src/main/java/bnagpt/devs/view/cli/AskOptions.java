@@ -11,11 +11,13 @@ import java.util.List;
  */
 public record AskOptions(String prompt, String model, String system, String assistant, boolean json,
         boolean simple, boolean continueLatest, String conversationId, boolean listModels, boolean help, Duration timeout,
-        String maxAnswerMb, boolean search, boolean code, List<String> images, List<String> documents) {
+        String maxAnswerMb, boolean search, boolean code, List<String> images, List<String> documents,
+        VoiceOptions voice) {
 
     public AskOptions {
         images = images == null ? List.of() : List.copyOf(images);
         documents = documents == null ? List.of() : List.copyOf(documents);
+        voice = voice == null ? VoiceOptions.NONE : voice;
     }
 
     public static final String USAGE = """
@@ -47,6 +49,7 @@ public record AskOptions(String prompt, String model, String system, String assi
                                       or BNAGPT_MAX_ANSWER_MB)
               --doc FILE              attach a document (.pdf, .txt, .md; repeat for more): the answer
                                       cites its pages, listed under it as "Sources:"
+            """ + VoiceOptions.USAGE + """
               -h, --help              this text
 
             Settings come from the environment: GROQ_API_KEY (keys are free at
@@ -71,6 +74,7 @@ public record AskOptions(String prompt, String model, String system, String assi
         boolean latest = false;
         boolean models = false;
         boolean help = false;
+        VoiceOptions voice = VoiceOptions.NONE;
         boolean search = false;
         boolean code = false;
         List<String> images = new ArrayList<>();
@@ -93,6 +97,7 @@ public record AskOptions(String prompt, String model, String system, String assi
                 case "--models" -> models = true;
                 case "-h", "--help" -> help = true;
                 case "--doc" -> documents.add(value(args, ++i, arg));
+                case "--audio", "--speak", "--voice" -> voice = voice.with(arg, value(args, ++i, arg));
                 case "--" -> {
                     words.addAll(args.subList(i + 1, args.size()));
                     i = args.size();
@@ -120,9 +125,10 @@ public record AskOptions(String prompt, String model, String system, String assi
             throw new Mistake("No model reads images and searches the web or runs code at once: ask with --image in "
                     + "one question and with --search or --code in another.");
         }
+        voice.check(!words.isEmpty());
         String prompt = words.isEmpty() ? null : String.join(" ", words);
         return new AskOptions(prompt, model, system, assistant, json, simple, latest, id, models, help, timeout,
-                maxAnswerMb, search, code, images, documents);
+                maxAnswerMb, search, code, images, documents, voice);
     }
 
     private static String value(List<String> args, int i, String option) {

@@ -28,7 +28,9 @@ final class PageFiles {
             Map.entry("documents.js", "text/javascript; charset=utf-8"),
             Map.entry("documents.css", "text/css; charset=utf-8"),
             Map.entry("logo.svg", "image/svg+xml"),
-            Map.entry("user.svg", "image/svg+xml"));
+            Map.entry("user.svg", "image/svg+xml"),
+            Map.entry("voice.js", "text/javascript; charset=utf-8"),
+            Map.entry("voice.css", "text/css; charset=utf-8"));
 
     private final Path folder;
 

@@ -4,6 +4,7 @@ import bnagpt.devs.Settings;
 import bnagpt.devs.controller.ChatEngine;
 import bnagpt.devs.controller.Documents;
 import bnagpt.devs.controller.ModelCatalog;
+import bnagpt.devs.controller.Voice;
 import bnagpt.devs.model.AssistantShelf;
 import bnagpt.devs.model.AttachmentStore;
 import bnagpt.devs.model.ConversationStore;
@@ -24,12 +25,12 @@ public final class WebApp {
     /** Returns the exit status once the server has stopped (Ctrl-C), or at once for --help or a mistake. */
     public static int run(String[] args, Settings settings, ModelCatalog models, ConversationStore store,
             AssistantShelf assistants, ChatEngine simple, ChatEngine memory) {
-        return run(args, settings, models, store, assistants, simple, memory, null);
+        return run(args, settings, models, store, assistants, simple, memory, null, null);
     }
 
-    /** The same, with DOCUMENTS for the upload route (Read Documents). */
+    /** The same, with DOCUMENTS for the upload route (Read Documents), and VOICE for the microphone and Read aloud. */
     public static int run(String[] args, Settings settings, ModelCatalog models, ConversationStore store,
-            AssistantShelf assistants, ChatEngine simple, ChatEngine memory, Documents documents) {
+            AssistantShelf assistants, ChatEngine simple, ChatEngine memory, Documents documents, Voice voice) {
         WebOptions options;
         WebServer server;
         try {
@@ -40,7 +41,7 @@ public final class WebApp {
             }
             server = WebServer.start(models, store, new AttachmentStore(settings.home()), assistants,
                     Map.of("simple", simple, "memory", memory), options.host(), options.port(), null, System.err,
-                    documents);
+                    documents, voice);
         } catch (WebOptions.OptionsException | WebServer.CannotStart e) {
             System.err.println(e.getMessage());
             return 2;

@@ -4,6 +4,7 @@ import bnagpt.devs.controller.ChatEngine;
 import bnagpt.devs.controller.Documents;
 import bnagpt.devs.controller.ModelCatalog;
 import bnagpt.devs.controller.Pictures;
+import bnagpt.devs.controller.Voice;
 import bnagpt.devs.model.AssistantShelf;
 import bnagpt.devs.model.AttachmentStore;
 import bnagpt.devs.model.ConversationStore;
@@ -50,6 +51,7 @@ public final class WebServer implements AutoCloseable {
     private final ConversationRoutes conversations;
     private final AttachmentRoutes attachments;
     private final PageState state;
+    private final VoiceRoutes voice; // null: a server without the microphone and Read aloud
     private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(2, daemon("bnagpt-page-clock"));
     private final PrintStream log;
     private Javalin app;
@@ -57,8 +59,9 @@ public final class WebServer implements AutoCloseable {
     private volatile Guard guard;
 
     private WebServer(ModelCatalog models, ConversationStore store, AttachmentStore kept, AssistantShelf assistants,
-            Map<String, ChatEngine> engines, Path pageFolder, PrintStream log, Documents documents) {
+            Map<String, ChatEngine> engines, Path pageFolder, PrintStream log, Documents documents, Voice voice) {
         this.files = new PageFiles(pageFolder);
+        this.voice = voice == null ? null : new VoiceRoutes(json, voice);
         this.chat = new ChatRoute(json, engines, store, assistants, new QuestionParts(kept), clock, log);
         this.conversations = new ConversationRoutes(json, store, chat::answering);
         this.attachments = new AttachmentRoutes(new Pictures(kept), kept,
@@ -82,7 +85,14 @@ public final class WebServer implements AutoCloseable {
     public static WebServer start(ModelCatalog models, ConversationStore store, AttachmentStore kept,
             AssistantShelf assistants, Map<String, ChatEngine> engines, String host, int port, Path pageFolder,
             PrintStream log, Documents documents) {
-        WebServer server = new WebServer(models, store, kept, assistants, engines, pageFolder, log, documents);
+        return start(models, store, kept, assistants, engines, host, port, pageFolder, log, documents, null);
+    }
+
+    /** The same, with the microphone and Read aloud on VOICE (VoiceRoutes). */
+    public static WebServer start(ModelCatalog models, ConversationStore store, AttachmentStore kept,
+            AssistantShelf assistants, Map<String, ChatEngine> engines, String host, int port, Path pageFolder,
+            PrintStream log, Documents documents, Voice voice) {
+        WebServer server = new WebServer(models, store, kept, assistants, engines, pageFolder, log, documents, voice);
         InetAddress address = resolve(host);
         for (int tried = port; ; tried++) {
             Javalin app = Javalin.create(server::configure);
@@ -150,6 +160,9 @@ public final class WebServer implements AutoCloseable {
         // The one route whose body is a file (up to 20 MB), not a small JSON object.
         routes.post("/api/attachments", ctx -> sendJson(ctx, json.valueToTree(attachments.upload(ctx))));
         routes.get("/api/attachments/{file}", ctx -> attachments.show(ctx, ctx.pathParam("file")));
+        if (voice != null) {
+            voice.addTo(routes);
+        }
 
         routes.exception(Refusal.class, (refusal, ctx) -> refuse(ctx, refusal));
         routes.exception(StoreException.class, (e, ctx) -> refuse(ctx, new Refusal(400, e.getMessage())));
