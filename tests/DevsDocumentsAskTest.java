@@ -96,7 +96,7 @@ class DevsDocumentsAskTest {
 
     private Path index() throws Exception {
         try (Stream<Path> files = Files.list(home.resolve("conversations/files"))) {
-            List<Path> indexes = files.filter(file -> file.toString().endsWith(".index-minilm-q-800-80.json")).toList();
+            List<Path> indexes = files.filter(file -> file.toString().endsWith(bnagpt.devs.llm.RetrievalIndex.SUFFIX)).toList();
             assertEquals(1, indexes.size(), indexes.toString());
             return indexes.get(0);
         }

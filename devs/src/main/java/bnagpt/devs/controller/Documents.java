@@ -35,7 +35,7 @@ public final class Documents {
     /** The most characters of whole documents in one question; longer ones are searched instead. */
     public static final int MOST_WHOLE_CHARACTERS = 24_000;
     /** The passages of long documents sent with a question, and how close (0 to 1) each must be. */
-    public static final int MOST_PASSAGES = 4;
+    public static final int MOST_PASSAGES = 6;
     public static final double MIN_SCORE = 0.55;
     /** The indexes kept in memory between questions (a 300-page one holds a few MB). */
     private static final int INDEXES_KEPT = 8;
