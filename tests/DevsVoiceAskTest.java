@@ -64,7 +64,7 @@ class DevsVoiceAskTest {
         ChatCommand.Result long_ = ask("--speak", longWav.toString(), longQuestion);
         assertEquals(0, short_.exitCode(), short_.stderr());
         assertEquals("You said \"Hi.\". This is the first message of our conversation.\n", short_.stdout());
-        assertTrue(short_.stderr().matches("The answer read aloud \\([0-9.]+ s, 1 pieces\\) is in .*short\\.wav\\.\n"), short_.stderr());
+        assertTrue(short_.stderr().matches("The answer read aloud \\([0-9.]+ s, 1 piece\\) is in .*short\\.wav\\.\n"), short_.stderr());
         assertEquals(0, long_.exitCode(), long_.stderr());
         assertTrue(long_.stderr().contains(", 4 pieces) is in "), long_.stderr());
 

@@ -71,8 +71,8 @@ final class VoiceCommand {
         if (spoken.notice() != null) {
             err.println(spoken.notice());
         }
-        err.println(String.format(Locale.ROOT, "The answer read aloud (%.1f s, %d pieces) is in %s.",
-                VoiceWav.seconds(spoken.wav()), spoken.pieces(), options.speak()));
+        err.println(String.format(Locale.ROOT, "The answer read aloud (%.1f s, %d piece%s) is in %s.",
+                VoiceWav.seconds(spoken.wav()), spoken.pieces(), spoken.pieces() == 1 ? "" : "s", options.speak()));
         return true;
     }
 }
