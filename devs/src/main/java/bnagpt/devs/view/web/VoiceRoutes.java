@@ -91,19 +91,7 @@ final class VoiceRoutes {
 
     /** A small JSON object: an answer of 20,000 characters fits many times over. */
     private JsonNode body(Context ctx) throws IOException {
-        byte[] bytes = ctx.bodyInputStream().readNBytes(WebServer.MAX_BODY + 1);
-        if (bytes.length > WebServer.MAX_BODY) {
-            throw new Refusal(413, "The text to read aloud is larger than " + WebServer.MAX_BODY / 1024 + " KB.");
-        }
-        try {
-            JsonNode body = json.readTree(bytes);
-            if (body != null && body.isObject()) {
-                return body;
-            }
-        } catch (IOException e) {
-            // refused below
-        }
-        throw new Refusal(400, "The request is not a JSON object.");
+        return WebServer.jsonBody(json, ctx, "The text to read aloud");
     }
 
     private void send(Context ctx, JsonNode body) {

@@ -216,11 +216,15 @@ public final class WebServer implements AutoCloseable {
         log.println("A browser has opened the page. For another browser, open " + address());
     }
 
-    /** The JSON body of a request; one too big or not a JSON object is refused. */
     private JsonNode body(Context ctx) throws IOException {
+        return jsonBody(json, ctx, "The request");
+    }
+
+    /** The JSON body of a request; one too big (WHAT is said to be) or not a JSON object is refused. */
+    static JsonNode jsonBody(ObjectMapper json, Context ctx, String what) throws IOException {
         byte[] bytes = ctx.bodyInputStream().readNBytes(MAX_BODY + 1);
         if (bytes.length > MAX_BODY) {
-            throw new Refusal(413, "The request is larger than " + MAX_BODY / 1024 + " KB.");
+            throw new Refusal(413, what + " is larger than " + MAX_BODY / 1024 + " KB.");
         }
         try {
             JsonNode body = json.readTree(bytes);
