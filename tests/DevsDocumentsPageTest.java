@@ -26,16 +26,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * Read Documents in a real browser, against LocalGroq (which echoes what it was sent): a PDF
@@ -44,26 +42,13 @@ import org.openqa.selenium.chrome.ChromeDriver;
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class DevsDocumentsPageTest {
+    @AutoClose
     private static final LocalGroq groq = Clients.startedLocalGroq(null);
 
-    @TempDir
-    static Path home;
-    @TempDir
-    static Path profile;
+    @RegisterExtension
+    static final PageRig page = PageRig.serving(DevsDocumentsPageTest::start);
     @TempDir
     Path scratch;
-
-    private static WebServer server;
-    private static ChromeDriver browser;
-    private static PageUser user;
-
-    @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(Chromium.installed(), "Chromium or chromedriver is not installed (apt-get install chromium chromium-driver)");
-        server = start(home);
-        browser = Chromium.start(profile, 1200, 800);
-        user = new PageUser(browser);
-    }
 
     /** The page as App serves it: both engines wrapped by Read Documents, the upload route reading documents. */
     static WebServer start(Path home) {
@@ -82,40 +67,24 @@ class DevsDocumentsPageTest {
                 "127.0.0.1", 0, DevsPage.files(), new PrintStream(OutputStream.nullOutputStream()), documents);
     }
 
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
-        groq.close();
-    }
-
-    @BeforeEach
-    void openANewChat() throws Exception {
-        user.open(server);
-    }
-
     @Test
     void a_pdf_attached_with_the_paperclip_is_cited_by_page_and_a_click_shows_the_passage() throws Exception {
-        user.attach(Files.write(scratch.resolve("report.pdf"), SamplePdf.report(30)));
+        page.user().attach(Files.write(scratch.resolve("report.pdf"), SamplePdf.report(30)));
         waitForChip("report.pdf");
-        user.ask("How many tonnes did the cherry harvest of the south plateau reach?");
-        WebElement answer = user.completeAnswer();
+        page.user().ask("How many tonnes did the cherry harvest of the south plateau reach?");
+        WebElement answer = page.user().completeAnswer();
 
         assertTrue(PageUser.text(answer).contains("(report.pdf, p. 2)"), "the model was told how to cite");
         assertTrue(PageUser.text(answer).contains("--- report.pdf, p. 2 ---"), PageUser.text(answer));
-        assertEquals("report.pdf", browser.findElement(By.cssSelector(".message.user .document-chip")).getText());
+        assertEquals("report.pdf", page.browser().findElement(By.cssSelector(".message.user .document-chip")).getText());
         assertSourcesAndPassage();
 
-        browser.navigate().refresh();
-        user.waitForThePage();
+        page.browser().navigate().refresh();
+        page.user().waitForThePage();
         Chromium.waitFor("the reopened answer's sources", Duration.ofSeconds(10),
-                () -> !browser.findElements(By.cssSelector(".message.assistant .passages .source")).isEmpty());
+                () -> !page.browser().findElements(By.cssSelector(".message.assistant .passages .source")).isEmpty());
         assertSourcesAndPassage();
-        assertEquals("report.pdf", browser.findElement(By.cssSelector(".message.user .document-chip")).getText());
+        assertEquals("report.pdf", page.browser().findElement(By.cssSelector(".message.user .document-chip")).getText());
     }
 
     @Test
@@ -133,15 +102,15 @@ class DevsDocumentsPageTest {
                 "\"photo.txt\" is not UTF-8 text (a binary file?): attach text saved as UTF-8, or a PDF.",
                 big, "\"huge.pdf\" is 100 MB; documents up to 32 MB can be attached. Attach a part of it.");
         for (Map.Entry<Path, String> file : bad.entrySet()) {
-            user.attach(file.getKey());
+            page.user().attach(file.getKey());
             WebElement note = Chromium.waitFor("the sentence for " + file.getKey().getFileName(), Duration.ofSeconds(30),
                     () -> {
-                        WebElement shown = browser.findElement(By.id("composer-note"));
+                        WebElement shown = page.browser().findElement(By.id("composer-note"));
                         return shown.isDisplayed() && !shown.getText().isBlank() ? shown : null;
                     });
             assertEquals(file.getValue(), note.getText());
-            assertTrue(browser.findElements(By.cssSelector("#attached .thumb")).isEmpty(), "the refused file's chip went");
-            browser.executeScript("document.getElementById('composer-note').hidden = true;"
+            assertTrue(page.browser().findElements(By.cssSelector("#attached .thumb")).isEmpty(), "the refused file's chip went");
+            page.browser().executeScript("document.getElementById('composer-note').hidden = true;"
                     + "document.getElementById('composer-note').textContent = ''");
         }
     }
@@ -154,26 +123,26 @@ class DevsDocumentsPageTest {
     void screenshot_of_a_documents_answer() throws Exception {
         String file = System.getenv("BNAGPT_SCREENSHOT");
         assumeTrue(file != null, "set BNAGPT_SCREENSHOT=docs/page.png to save the README's pictures");
-        user.attach(Files.write(scratch.resolve("harvest-report.pdf"), SamplePdf.report(30)));
+        page.user().attach(Files.write(scratch.resolve("harvest-report.pdf"), SamplePdf.report(30)));
         waitForChip("harvest-report.pdf");
-        user.ask("How many tonnes did the cherry harvest of the south plateau reach?");
-        WebElement answer = user.completeAnswer();
+        page.user().ask("How many tonnes did the cherry harvest of the south plateau reach?");
+        WebElement answer = page.user().completeAnswer();
         answer.findElements(By.cssSelector(".passages .source")).get(0).click();
-        browser.executeScript("document.activeElement.blur(); arguments[0].scrollIntoView(false)",
+        page.browser().executeScript("document.activeElement.blur(); arguments[0].scrollIntoView(false)",
                 answer.findElement(By.className("passages")));
         Files.write(Path.of(file).toAbsolutePath().resolveSibling("documents.png"),
-                browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+                page.browser().getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
     }
 
     private static void waitForChip(String name) throws InterruptedException {
-        Chromium.waitFor("the document's chip, uploaded", Duration.ofSeconds(60), () -> browser.findElements(
+        Chromium.waitFor("the document's chip, uploaded", Duration.ofSeconds(60), () -> page.browser().findElements(
                 By.cssSelector("#attached .thumb.document:not(.uploading) .document-chip")).stream()
                 .anyMatch(chip -> chip.getText().equals(name)) ? Boolean.TRUE : null);
     }
 
     /** The last answer lists its pages under "Sources:", page 2 first, and a click on it shows page 2's passage. */
     private static void assertSourcesAndPassage() {
-        WebElement passages = user.lastAnswer().findElement(By.className("passages"));
+        WebElement passages = page.user().lastAnswer().findElement(By.className("passages"));
         List<String> sources = passages.findElements(By.className("source")).stream().map(WebElement::getText).toList();
         assertEquals("report.pdf p. 2", sources.get(0), sources.toString());
         assertTrue(passages.getText().startsWith("Sources:"), passages.getText());

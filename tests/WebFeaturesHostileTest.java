@@ -4,25 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import bnagpt.devs.view.web.WebServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * What comes from outside, in a real browser: search results whose titles are HTML and whose
@@ -35,46 +30,17 @@ class WebFeaturesHostileTest {
     @AutoClose
     private static final LocalGroq groq = Clients.startedLocalGroq(null);
 
-    @TempDir
-    static Path home;
-    @TempDir
-    static Path profile;
+    @RegisterExtension
+    static final PageRig page = PageRig.devsPage(groq);
     @TempDir
     Path scratch;
 
-    private static WebServer server;
-    private static ChromeDriver browser;
-    private static PageUser user;
-
-    @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(Chromium.installed(), "Chromium or chromedriver is not installed (apt-get install chromium chromium-driver)");
-        server = DevsPage.start(groq.baseUrl(), home);
-        browser = Chromium.start(profile, 1200, 800);
-        user = new PageUser(browser);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void openANewChat() throws Exception {
-        user.open(server);
-    }
-
     @Test
     void sources_with_html_titles_and_script_links_are_shown_as_text_and_never_run() throws Exception {
-        browser.executeScript("window.alert = (text) => { window.alerted = String(text); };");
-        user.switchOn("tool-search");
-        user.ask("Anything #mock:hostile-sources");
-        WebElement answer = user.completeAnswer();
+        page.browser().executeScript("window.alert = (text) => { window.alerted = String(text); };");
+        page.user().switchOn("tool-search");
+        page.user().ask("Anything #mock:hostile-sources");
+        WebElement answer = page.user().completeAnswer();
         WebElement sources = answer.findElement(By.className("sources"));
 
         String shown = sources.getText();
@@ -84,7 +50,7 @@ class WebFeaturesHostileTest {
         List<WebElement> links = sources.findElements(By.tagName("a"));
         assertEquals(1, links.size(), "only the https source is a link");
         assertEquals("https://example.com/good", links.get(0).getAttribute("href"));
-        assertEquals(0L, browser.executeScript("return document.querySelectorAll("
+        assertEquals(0L, page.browser().executeScript("return document.querySelectorAll("
                 + "'a[href^=\"javascript:\"], a[href^=\"data:\"], [onerror]').length"));
         for (WebElement item : sources.findElements(By.tagName("li"))) {
             if (item.findElements(By.tagName("a")).isEmpty()) {
@@ -92,15 +58,15 @@ class WebFeaturesHostileTest {
             }
         }
         Thread.sleep(300);
-        assertNull(browser.executeScript("return window.alerted"));
+        assertNull(page.browser().executeScript("return window.alerted"));
         assertNoAlert();
     }
 
     @Test
     void fifty_sources_are_all_listed_in_a_box_that_scrolls() throws Exception {
-        user.switchOn("tool-search");
-        user.ask("Many #mock:sources=50");
-        WebElement answer = user.completeAnswer();
+        page.user().switchOn("tool-search");
+        page.user().ask("Many #mock:sources=50");
+        WebElement answer = page.user().completeAnswer();
 
         List<WebElement> items = answer.findElements(By.cssSelector(".sources ol li a"));
         assertEquals(50, items.size());
@@ -111,37 +77,37 @@ class WebFeaturesHostileTest {
 
     @Test
     void five_mib_of_output_is_cut_for_the_page_and_its_block_bounded_and_scrolled() throws Exception {
-        user.switchOn("tool-code");
-        user.ask("Print a lot #mock:code-output-mb=5");
+        page.user().switchOn("tool-code");
+        page.user().ask("Print a lot #mock:code-output-mb=5");
         WebElement answer = Chromium.waitFor("the answer to be complete", Duration.ofSeconds(60), () -> {
-            WebElement last = user.lastAnswer();
+            WebElement last = page.user().lastAnswer();
             return last != null && "true".equals(last.getAttribute("data-complete")) ? last : null;
         });
         WebElement block = answer.findElement(By.cssSelector("details.code-run"));
         block.findElement(By.tagName("summary")).click();
         WebElement output = block.findElement(By.className("code-out"));
 
-        long length = (Long) browser.executeScript("return arguments[0].textContent.length", output);
+        long length = (Long) page.browser().executeScript("return arguments[0].textContent.length", output);
         assertTrue(length > 60_000 && length <= 110_000, "what the page holds of 5 MiB: " + length);
         assertTrue(output.getText().startsWith("42\n42\n"), "the output, as text");
         assertTrue(output.getRect().getHeight() <= 400, "bounded: " + output.getRect().getHeight() + " px");
-        assertTrue((Boolean) browser.executeScript("return arguments[0].scrollHeight > arguments[0].clientHeight", output),
+        assertTrue((Boolean) page.browser().executeScript("return arguments[0].scrollHeight > arguments[0].clientHeight", output),
                 "the rest is a scroll away");
     }
 
     @Test
     void a_web_page_named_like_a_picture_is_refused_with_a_sentence_by_the_input() throws Exception {
-        browser.executeScript("window.alert = (text) => { window.alerted = String(text); };");
+        page.browser().executeScript("window.alert = (text) => { window.alerted = String(text); };");
         Path fake = Files.writeString(scratch.resolve("kitten.png"), WebPictures.NOT_A_PICTURE);
-        user.attach(fake);
+        page.user().attach(fake);
 
         WebElement note = Chromium.waitFor("the sentence", Duration.ofSeconds(10), () -> {
-            WebElement shown = browser.findElement(By.id("composer-note"));
+            WebElement shown = page.browser().findElement(By.id("composer-note"));
             return shown.isDisplayed() ? shown : null;
         });
         assertEquals("\"kitten.png\" is not an image: attach a JPEG, PNG, GIF or WebP picture.", note.getText());
-        assertTrue(browser.findElements(By.cssSelector("#attached .thumb")).isEmpty(), "its thumbnail is gone");
-        assertNull(browser.executeScript("return window.alerted"));
+        assertTrue(page.browser().findElements(By.cssSelector("#attached .thumb")).isEmpty(), "its thumbnail is gone");
+        assertNull(page.browser().executeScript("return window.alerted"));
     }
 
     @Test
@@ -150,53 +116,53 @@ class WebFeaturesHostileTest {
         for (int i = 0; i < 4; i++) {
             files[i] = Files.write(scratch.resolve("picture" + i + ".png"), WebPictures.plain(40 + i, 30, "png"));
         }
-        user.attach(files);
-        user.waitForThumbnails(3);
+        page.user().attach(files);
+        page.user().waitForThumbnails(3);
 
         assertEquals("At most 3 images go with one message: remove one to attach another.",
-                browser.findElement(By.id("composer-note")).getText());
-        browser.findElements(By.cssSelector("#attached .remove")).get(0).click();
-        user.waitForThumbnails(2);
-        assertFalse(browser.findElement(By.id("composer-note")).isDisplayed(), "removing one clears the sentence");
+                page.browser().findElement(By.id("composer-note")).getText());
+        page.browser().findElements(By.cssSelector("#attached .remove")).get(0).click();
+        page.user().waitForThumbnails(2);
+        assertFalse(page.browser().findElement(By.id("composer-note")).isDisplayed(), "removing one clears the sentence");
     }
 
     @Test
     void an_image_with_a_tool_switched_on_is_refused_and_both_come_back_to_send_again() throws Exception {
-        user.attach(Files.write(scratch.resolve("chart.png"), WebPictures.plain(50, 40, "png")));
-        user.waitForThumbnails(1);
-        user.switchOn("tool-search");
-        user.ask("Search for this picture");
+        page.user().attach(Files.write(scratch.resolve("chart.png"), WebPictures.plain(50, 40, "png")));
+        page.user().waitForThumbnails(1);
+        page.user().switchOn("tool-search");
+        page.user().ask("Search for this picture");
 
         WebElement error = Chromium.waitFor("the sentence", Duration.ofSeconds(10),
-                () -> browser.findElements(By.cssSelector(".message.assistant .error")).stream().findFirst().orElse(null));
+                () -> page.browser().findElements(By.cssSelector(".message.assistant .error")).stream().findFirst().orElse(null));
         assertTrue(error.getText().startsWith("No model reads images and search"), error.getText());
-        assertEquals("Search for this picture", browser.findElement(By.id("prompt")).getDomProperty("value"));
-        user.waitForThumbnails(1);
+        assertEquals("Search for this picture", page.browser().findElement(By.id("prompt")).getDomProperty("value"));
+        page.user().waitForThumbnails(1);
     }
 
     @Test
     void a_model_you_chose_is_kept_and_its_refusal_of_images_is_said_in_a_sentence() throws Exception {
         Chromium.waitFor("the server's models in the picker", Duration.ofSeconds(10),
-                () -> !browser.findElements(By.cssSelector("#model option[value='openai/gpt-oss-20b']")).isEmpty());
-        browser.executeScript("""
+                () -> !page.browser().findElements(By.cssSelector("#model option[value='openai/gpt-oss-20b']")).isEmpty());
+        page.browser().executeScript("""
                 const picker = document.getElementById('model');
                 picker.value = 'openai/gpt-oss-20b';
                 picker.dispatchEvent(new Event('change'));""");
-        user.attach(Files.write(scratch.resolve("map.png"), WebPictures.plain(60, 40, "png")));
-        user.waitForThumbnails(1);
-        user.ask("What does this map show?");
+        page.user().attach(Files.write(scratch.resolve("map.png"), WebPictures.plain(60, 40, "png")));
+        page.user().waitForThumbnails(1);
+        page.user().ask("What does this map show?");
 
         WebElement error = Chromium.waitFor("the sentence", Duration.ofSeconds(10),
-                () -> browser.findElements(By.cssSelector(".message.assistant .error")).stream().findFirst().orElse(null));
+                () -> page.browser().findElements(By.cssSelector(".message.assistant .error")).stream().findFirst().orElse(null));
         assertTrue(error.getText().startsWith("The model openai/gpt-oss-20b cannot see images"), error.getText());
-        assertEquals("openai/gpt-oss-20b", browser.findElement(By.id("model")).getDomProperty("value"),
+        assertEquals("openai/gpt-oss-20b", page.browser().findElement(By.id("model")).getDomProperty("value"),
                 "not switched: you chose it");
-        user.waitForThumbnails(1); // back above the input, to send to another model
+        page.user().waitForThumbnails(1); // back above the input, to send to another model
     }
 
     private static void assertNoAlert() {
         try {
-            browser.switchTo().alert();
+            page.browser().switchTo().alert();
             throw new AssertionError("an alert opened");
         } catch (NoAlertPresentException e) {
             // as it should be

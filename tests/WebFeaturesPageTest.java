@@ -10,17 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * Search the web, run code and read images in a real browser, against LocalGroq, which plays
@@ -34,45 +31,16 @@ class WebFeaturesPageTest {
     @AutoClose
     private static final LocalGroq groq = Clients.startedLocalGroq(null);
 
-    @TempDir
-    static Path home;
-    @TempDir
-    static Path profile;
+    @RegisterExtension
+    static final PageRig page = PageRig.devsPage(groq);
     @TempDir
     Path scratch;
 
-    private static WebServer server;
-    private static ChromeDriver browser;
-    private static PageUser user;
-
-    @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(Chromium.installed(), "Chromium or chromedriver is not installed (apt-get install chromium chromium-driver)");
-        server = DevsPage.start(groq.baseUrl(), home);
-        browser = Chromium.start(profile, 1200, 800);
-        user = new PageUser(browser);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void openANewChat() throws Exception {
-        user.open(server);
-    }
-
     @Test
     void a_search_answer_lists_its_sources_as_links_and_a_reload_shows_them_again() throws Exception {
-        user.switchOn("tool-search");
-        user.ask("Who invented the telephone?");
-        WebElement answer = user.completeAnswer();
+        page.user().switchOn("tool-search");
+        page.user().ask("Who invented the telephone?");
+        WebElement answer = page.user().completeAnswer();
 
         assertTrue(PageUser.text(answer).startsWith("I searched the web for \"Who invented the telephone?\"."),
                 PageUser.text(answer));
@@ -80,26 +48,26 @@ class WebFeaturesPageTest {
                 answer.findElement(By.className("search-run")).getText());
         assertSources(answer);
 
-        browser.navigate().refresh();
+        page.browser().navigate().refresh();
         WebElement reopened = Chromium.waitFor("the conversation after the reload", Duration.ofSeconds(10),
-                () -> browser.findElements(By.cssSelector(".message.assistant .sources a")).isEmpty() ? null
-                        : user.lastAnswer());
+                () -> page.browser().findElements(By.cssSelector(".message.assistant .sources a")).isEmpty() ? null
+                        : page.user().lastAnswer());
         assertSources(reopened);
     }
 
     @Test
     void while_a_search_runs_the_answer_says_what_is_being_searched() throws Exception {
-        user.switchOn("tool-search");
-        user.ask("Slowly #mock:tps=3");
+        page.user().switchOn("tool-search");
+        page.user().ask("Slowly #mock:tps=3");
 
         WebElement running = Chromium.waitFor("the search under way", Duration.ofSeconds(20),
-                () -> user.lastAnswer().findElements(By.cssSelector(".search-run.searching")).stream().findFirst()
+                () -> page.user().lastAnswer().findElements(By.cssSelector(".search-run.searching")).stream().findFirst()
                         .orElse(null));
         assertEquals("Searching the web for \u201cSlowly\u201d...", running.getText());
-        assertTrue(user.lastAnswer().findElements(By.cssSelector(".sources a")).isEmpty(), "no sources yet");
+        assertTrue(page.user().lastAnswer().findElements(By.cssSelector(".sources a")).isEmpty(), "no sources yet");
         Chromium.waitFor("the search's end", Duration.ofSeconds(20),
-                () -> user.lastAnswer().findElements(By.cssSelector(".search-run.searching")).isEmpty());
-        assertEquals(3, user.completeAnswer().findElements(By.cssSelector(".sources a")).size());
+                () -> page.user().lastAnswer().findElements(By.cssSelector(".search-run.searching")).isEmpty());
+        assertEquals(3, page.user().completeAnswer().findElements(By.cssSelector(".sources a")).size());
     }
 
     private static void assertSources(WebElement answer) {
@@ -116,9 +84,9 @@ class WebFeaturesPageTest {
 
     @Test
     void a_run_of_code_is_a_folded_block_with_the_code_and_its_output() throws Exception {
-        user.switchOn("tool-code");
-        user.ask("What is six times seven?");
-        WebElement answer = user.completeAnswer();
+        page.user().switchOn("tool-code");
+        page.user().ask("What is six times seven?");
+        WebElement answer = page.user().completeAnswer();
 
         assertTrue(PageUser.text(answer).contains("the result is 42"), PageUser.text(answer));
         WebElement block = answer.findElement(By.cssSelector("details.code-run"));
@@ -132,27 +100,27 @@ class WebFeaturesPageTest {
     @Test
     void an_image_attached_with_the_paperclip_is_described_and_a_reload_keeps_its_thumbnail() throws Exception {
         Path photo = Files.write(scratch.resolve("photo.png"), WebPictures.plain(640, 480, "png"));
-        user.attach(photo);
-        user.waitForThumbnails(1);
-        user.ask("What is in this picture?");
-        WebElement answer = user.completeAnswer();
+        page.user().attach(photo);
+        page.user().waitForThumbnails(1);
+        page.user().ask("What is in this picture?");
+        WebElement answer = page.user().completeAnswer();
 
         assertTrue(PageUser.text(answer).contains("Image 1 is a PNG picture of 640 x 480 pixels."), PageUser.text(answer));
-        assertEquals(VISION_MODEL, browser.findElement(By.id("model")).getDomProperty("value"),
+        assertEquals(VISION_MODEL, page.browser().findElement(By.id("model")).getDomProperty("value"),
                 "the picker shows the model the page switched to");
         assertTrue(answer.getText().contains("Switched to " + VISION_MODEL), answer.getText());
-        assertTrue(browser.findElements(By.cssSelector("#attached .thumb")).isEmpty(), "the image went with the message");
+        assertTrue(page.browser().findElements(By.cssSelector("#attached .thumb")).isEmpty(), "the image went with the message");
         assertShowsPicture(640, 480);
 
-        browser.navigate().refresh();
-        user.waitForThePage();
+        page.browser().navigate().refresh();
+        page.user().waitForThePage();
         assertShowsPicture(640, 480);
     }
 
     @Test
     void a_pasted_image_is_attached_and_described() throws Exception {
-        browser.findElement(By.id("prompt")).click();
-        browser.executeAsyncScript("""
+        page.browser().findElement(By.id("prompt")).click();
+        page.browser().executeAsyncScript("""
                 const done = arguments[arguments.length - 1];
                 const canvas = document.createElement('canvas');
                 canvas.width = 320;
@@ -165,16 +133,16 @@ class WebFeaturesPageTest {
                       new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
                   done();
                 }, 'image/png');""");
-        user.waitForThumbnails(1);
-        user.ask("And this one?");
+        page.user().waitForThumbnails(1);
+        page.user().ask("And this one?");
 
-        assertTrue(PageUser.text(user.completeAnswer()).contains("Image 1 is a PNG picture of 320 x 200 pixels."));
+        assertTrue(PageUser.text(page.user().completeAnswer()).contains("Image 1 is a PNG picture of 320 x 200 pixels."));
         assertShowsPicture(320, 200);
     }
 
     @Test
     void an_image_dropped_on_the_page_is_attached() throws Exception {
-        browser.executeAsyncScript("""
+        page.browser().executeAsyncScript("""
                 const done = arguments[arguments.length - 1];
                 const canvas = document.createElement('canvas');
                 canvas.width = 200;
@@ -188,15 +156,15 @@ class WebFeaturesPageTest {
                   }
                   done();
                 }, 'image/png');""");
-        user.waitForThumbnails(1);
+        page.user().waitForThumbnails(1);
 
-        assertEquals("dropped.png", browser.findElement(By.cssSelector("#attached .thumb img")).getAttribute("alt"));
+        assertEquals("dropped.png", page.browser().findElement(By.cssSelector("#attached .thumb img")).getAttribute("alt"));
     }
 
     @Test
     void a_large_photo_is_made_smaller_in_the_browser_before_it_is_sent() throws Exception {
         Path large = Files.write(scratch.resolve("large.png"), WebPictures.plain(3000, 1500, "png"));
-        browser.executeScript("""
+        page.browser().executeScript("""
                 window.uploaded = [];
                 const send = window.fetch;
                 window.fetch = async (path, options) => {
@@ -206,13 +174,13 @@ class WebFeaturesPageTest {
                   }
                   return send(path, options);
                 };""");
-        user.attach(large);
-        user.waitForThumbnails(1);
-        user.ask("How large is it?");
+        page.user().attach(large);
+        page.user().waitForThumbnails(1);
+        page.user().ask("How large is it?");
 
-        assertTrue(PageUser.text(user.completeAnswer()).contains("Image 1 is a JPEG picture of 1568 x 784 pixels."),
-                PageUser.text(user.lastAnswer()));
-        assertEquals(List.of(List.of("image/jpeg", 1568L, 784L)), browser.executeScript("return window.uploaded"),
+        assertTrue(PageUser.text(page.user().completeAnswer()).contains("Image 1 is a JPEG picture of 1568 x 784 pixels."),
+                PageUser.text(page.user().lastAnswer()));
+        assertEquals(List.of(List.of("image/jpeg", 1568L, 784L)), page.browser().executeScript("return window.uploaded"),
                 "the browser sent the smaller picture, not the 3000 x 1500 one");
     }
 
@@ -227,42 +195,42 @@ class WebFeaturesPageTest {
         String file = System.getenv("BNAGPT_SCREENSHOT");
         assumeTrue(file != null, "set BNAGPT_SCREENSHOT=docs/page.png to save the README's pictures");
         Path folder = Repo.root().resolve(file).getParent();
-        browser.executeScript("localStorage.setItem('bnagpt-theme', 'light')");
+        page.browser().executeScript("localStorage.setItem('bnagpt-theme', 'light')");
 
         try (WebServer own = DevsPage.start(groq.baseUrl(), scratch.resolve("search"))) {
-            user.open(own);
-            user.switchOn("tool-search");
-            user.ask("Who invented the telephone?");
-            user.completeAnswer();
+            page.user().open(own);
+            page.user().switchOn("tool-search");
+            page.user().ask("Who invented the telephone?");
+            page.user().completeAnswer();
             screenshot(folder.resolve("search.png"));
         }
         try (WebServer own = DevsPage.start(groq.baseUrl(), scratch.resolve("code"))) {
-            user.open(own);
-            user.switchOn("tool-code");
-            user.ask("What is six times seven? Compute it.");
-            user.completeAnswer().findElement(By.cssSelector("details.code-run summary")).click();
+            page.user().open(own);
+            page.user().switchOn("tool-code");
+            page.user().ask("What is six times seven? Compute it.");
+            page.user().completeAnswer().findElement(By.cssSelector("details.code-run summary")).click();
             screenshot(folder.resolve("code.png"));
         }
         try (WebServer own = DevsPage.start(groq.baseUrl(), scratch.resolve("image"))) {
-            user.open(own);
-            user.attach(Files.write(scratch.resolve("landscape.png"), WebPictures.landscape(640, 480)));
-            user.waitForThumbnails(1);
-            user.ask("What is in this picture?");
-            user.completeAnswer();
+            page.user().open(own);
+            page.user().attach(Files.write(scratch.resolve("landscape.png"), WebPictures.landscape(640, 480)));
+            page.user().waitForThumbnails(1);
+            page.user().ask("What is in this picture?");
+            page.user().completeAnswer();
             assertShowsPicture(640, 480);
             screenshot(folder.resolve("image.png"));
         }
     }
 
     private static void screenshot(Path file) throws Exception {
-        browser.executeScript("document.activeElement.blur()"); // no caret, no focus ring in the picture
-        Files.write(file, browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+        page.browser().executeScript("document.activeElement.blur()"); // no caret, no focus ring in the picture
+        Files.write(file, page.browser().getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
     }
 
     /** The last question's bubble shows the picture, loaded, at its real size. */
     private static void assertShowsPicture(int width, int height) throws InterruptedException {
         List<?> size = Chromium.waitFor("the picture in the question's bubble", Duration.ofSeconds(10), () -> {
-            Object seen = browser.executeScript("""
+            Object seen = page.browser().executeScript("""
                     const img = [...document.querySelectorAll('.message.user .images img')].pop();
                     return img && img.complete && img.naturalWidth > 0 && img.src.startsWith('blob:')
                         ? [img.naturalWidth, img.naturalHeight] : null;""");

@@ -16,19 +16,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The page in a real browser: headless Chromium, driven by Selenium, talking to the devs
@@ -42,49 +39,19 @@ class WebPageTest {
     @AutoClose
     private static final LocalGroq groq = Clients.startedLocalGroq(null);
 
-    @TempDir
-    static Path home;
-    @TempDir
-    static Path profile;
+    @RegisterExtension
+    static final PageRig page = PageRig.devsPage(groq);
     /** A folder for one test alone. */
     @TempDir
     Path scratch;
 
-    private static WebServer server;
-    private static ChromeDriver browser;
-    private static PageUser user;
-
-    @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(Chromium.installed(), "Chromium or chromedriver is not installed: the page's browser tests need "
-                + "them (apt-get install chromium chromium-driver)");
-        server = DevsPage.start(groq.baseUrl(), home);
-        browser = Chromium.start(profile, 1200, 800);
-        user = new PageUser(browser);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void openANewChat() throws Exception {
-        user.open(server);
-    }
-
     @Test
     void the_answer_streams_into_its_bubble_growing_before_it_is_complete() throws Exception {
-        user.ask("Tell me a story #mock:tokens=60 #mock:tps=40");
+        page.user().ask("Tell me a story #mock:tokens=60 #mock:tps=40");
 
         List<Long> lengths = new ArrayList<>();
         Chromium.waitFor("the answer to be complete", Duration.ofSeconds(20), () -> {
-            Map<?, ?> seen = (Map<?, ?>) browser.executeScript("""
+            Map<?, ?> seen = (Map<?, ?>) page.browser().executeScript("""
                     const bubble = [...document.querySelectorAll('.message.assistant .bubble')].pop();
                     return {length: bubble.textContent.length - bubble.querySelector('details').textContent.length,
                             complete: bubble.dataset.complete === 'true'};""");
@@ -99,15 +66,15 @@ class WebPageTest {
         });
 
         assertTrue(lengths.size() >= 3, "lengths seen before the end: " + lengths);
-        assertTrue(user.lastAnswer().getText().startsWith("The quick brown fox jumps over the lazy dog."));
-        assertTrue(user.lastAnswer().findElement(By.className("stats")).getText().matches(
-                "60 tokens at [0-9,]+ tokens/s, first token after [0-9.]+ s"), user.lastAnswer().getText());
+        assertTrue(page.user().lastAnswer().getText().startsWith("The quick brown fox jumps over the lazy dog."));
+        assertTrue(page.user().lastAnswer().findElement(By.className("stats")).getText().matches(
+                "60 tokens at [0-9,]+ tokens/s, first token after [0-9.]+ s"), page.user().lastAnswer().getText());
     }
 
     @Test
     void markdown_becomes_elements_and_the_copy_button_never_covers_the_code() throws Exception {
-        user.ask("**bold** and [a link](https://example.com/docs)", "", "    int answer = 42;");
-        WebElement answer = user.completeAnswer();
+        page.user().ask("**bold** and [a link](https://example.com/docs)", "", "    int answer = 42;");
+        WebElement answer = page.user().completeAnswer();
 
         assertEquals("bold", answer.findElement(By.tagName("strong")).getText());
         WebElement link = answer.findElement(By.tagName("a"));
@@ -123,9 +90,9 @@ class WebPageTest {
 
     @Test
     void html_in_an_answer_is_shown_as_text_and_runs_nothing() throws Exception {
-        user.ask("<script>window.attacked = 'script'</script> <img src=x onerror=\"window.attacked = 'img'\">"
+        page.user().ask("<script>window.attacked = 'script'</script> <img src=x onerror=\"window.attacked = 'img'\">"
                 + " [click](javascript:window.attacked='link')");
-        WebElement answer = user.completeAnswer();
+        WebElement answer = page.user().completeAnswer();
 
         assertTrue(answer.getText().contains("<script>window.attacked = 'script'</script>"), answer.getText());
         assertTrue(answer.getText().contains("<img src=x onerror="), answer.getText());
@@ -134,94 +101,94 @@ class WebPageTest {
         assertFalse(answer.findElement(By.tagName("a")).getAttribute("href").startsWith("javascript:"));
         answer.findElement(By.tagName("a")).click(); // a javascript: link would run here
         Thread.sleep(300);
-        assertNull(browser.executeScript("return window.attacked"));
+        assertNull(page.browser().executeScript("return window.attacked"));
     }
 
     @Test
     void stop_keeps_the_partial_answer_marked_cut_and_the_next_message_works() throws Exception {
-        user.ask("Go on and on #mock:tokens=400 #mock:tps=40");
+        page.user().ask("Go on and on #mock:tokens=400 #mock:tps=40");
         Chromium.waitFor("a few words of the answer", Duration.ofSeconds(20),
-                () -> user.lastAnswer().getText().length() > 30);
-        browser.findElement(By.id("stop")).click();
-        WebElement answer = user.completeAnswer();
+                () -> page.user().lastAnswer().getText().length() > 30);
+        page.browser().findElement(By.id("stop")).click();
+        WebElement answer = page.user().completeAnswer();
 
         assertEquals("true", answer.getAttribute("data-cut"));
         assertTrue(answer.getText().contains("[cut] You stopped the answer."), answer.getText());
-        Conversation saved = new ConversationStore(home).load(user.currentConversation());
+        Conversation saved = new ConversationStore(page.home()).load(page.user().currentConversation());
         assertTrue(saved.messages().get(1).cut());
         assertTrue(saved.messages().get(1).content().startsWith("The quick brown"));
         assertTrue(saved.messages().get(1).content().length() < 400 * 4, "stopped early");
 
-        user.ask("And now?");
-        String next = PageUser.text(user.completeAnswer());
+        page.user().ask("And now?");
+        String next = PageUser.text(page.user().completeAnswer());
         assertTrue(next.startsWith("You said \"And now?\". This is message 2"), next);
     }
 
     @Test
     void a_reload_keeps_the_conversation_and_the_sidebar_opens_another() throws Exception {
-        user.ask("My first conversation");
-        user.completeAnswer();
-        String first = user.currentConversation();
-        browser.findElement(By.id("new-chat")).click();
-        user.ask("My second conversation");
-        user.completeAnswer();
+        page.user().ask("My first conversation");
+        page.user().completeAnswer();
+        String first = page.user().currentConversation();
+        page.browser().findElement(By.id("new-chat")).click();
+        page.user().ask("My second conversation");
+        page.user().completeAnswer();
 
-        browser.navigate().refresh();
+        page.browser().navigate().refresh();
         Chromium.waitFor("the conversation after the reload", Duration.ofSeconds(10),
-                () -> browser.findElements(By.cssSelector(".message.assistant .bubble")).size() == 1);
-        assertTrue(PageUser.text(user.lastAnswer()).startsWith("You said \"My second conversation\"."), PageUser.text(user.lastAnswer()));
+                () -> page.browser().findElements(By.cssSelector(".message.assistant .bubble")).size() == 1);
+        assertTrue(PageUser.text(page.user().lastAnswer()).startsWith("You said \"My second conversation\"."), PageUser.text(page.user().lastAnswer()));
 
         // Read and clicked in the page itself: the list is drawn again as the page loads.
         String inSidebar = "document.querySelector(\"#conversations button.open[data-id='" + first + "']\")";
         String title = Chromium.waitFor("the first conversation in the sidebar", Duration.ofSeconds(10),
-                () -> (String) browser.executeScript("const b = " + inSidebar + "; return b && b.textContent;"));
+                () -> (String) page.browser().executeScript("const b = " + inSidebar + "; return b && b.textContent;"));
         assertEquals("My first conversation", title);
-        browser.executeScript(inSidebar + ".click()");
+        page.browser().executeScript(inSidebar + ".click()");
         Chromium.waitFor("the first conversation", Duration.ofSeconds(10),
-                () -> PageUser.text(user.lastAnswer()).startsWith("You said \"My first conversation\"."));
-        assertEquals(first, user.currentConversation());
+                () -> PageUser.text(page.user().lastAnswer()).startsWith("You said \"My first conversation\"."));
+        assertEquals(first, page.user().currentConversation());
     }
 
     @Test
     void the_terminal_chat_continues_a_conversation_started_in_the_page_and_back() throws Exception {
-        user.ask("Started in the page");
-        user.completeAnswer();
-        String id = user.currentConversation();
+        page.user().ask("Started in the page");
+        page.user().completeAnswer();
+        String id = page.user().currentConversation();
 
         ChatCommand.Result terminal = ChatCommand.run(Map.of("GROQ_BASE_URL", groq.baseUrl(),
-                "BNAGPT_HOME", home.toString()), "", "-q", "-c", "Continued in the terminal");
+                "BNAGPT_HOME", page.home().toString()), "", "-q", "-c", "Continued in the terminal");
 
         assertEquals(0, terminal.exitCode(), terminal.stderr());
         assertEquals("You said \"Continued in the terminal\". This is message 2 of our conversation; your first "
                 + "message was \"Started in the page\".\n", terminal.stdout());
-        browser.navigate().refresh();
+        page.browser().navigate().refresh();
         Chromium.waitFor("the terminal's turn in the page", Duration.ofSeconds(10),
-                () -> browser.findElements(By.cssSelector(".message.assistant .bubble")).size() == 2);
-        assertEquals(id, user.currentConversation(), "-c continued the page's conversation, not a new one");
-        user.ask("Back in the page");
-        String back = PageUser.text(user.completeAnswer());
+                () -> page.browser().findElements(By.cssSelector(".message.assistant .bubble")).size() == 2);
+        assertEquals(id, page.user().currentConversation(), "-c continued the page's conversation, not a new one");
+        page.user().ask("Back in the page");
+        String back = PageUser.text(page.user().completeAnswer());
         assertTrue(back.startsWith("You said \"Back in the page\". This is message 3"), back);
     }
 
     @Test
     void a_retired_model_gives_its_sentence_in_the_page_and_another_model_then_answers() throws Exception {
-        browser.executeScript("""
+        page.browser().executeScript("""
                 const select = document.getElementById('model');
                 select.append(new Option('llama3-70b-8192', 'llama3-70b-8192'));
                 select.value = 'llama3-70b-8192';""");
-        user.ask("Hello, old friend");
+        page.user().ask("Hello, old friend");
 
         WebElement error = Chromium.waitFor("the error", Duration.ofSeconds(10),
-                () -> browser.findElements(By.cssSelector(".message.assistant .error")).stream().findFirst().orElse(null));
+                () -> page.browser().findElements(By.cssSelector(".message.assistant .error")).stream().findFirst().orElse(null));
         assertTrue(error.getText().startsWith("The model \"llama3-70b-8192\" has been retired"), error.getText());
-        assertTrue(browser.findElement(By.id("send")).isDisplayed(), "ready for the next message");
-        assertEquals("Hello, old friend", browser.findElement(By.id("prompt")).getDomProperty("value"),
+        assertTrue(page.browser().findElement(By.id("send")).isDisplayed(), "ready for the next message");
+        assertEquals("Hello, old friend", page.browser().findElement(By.id("prompt")).getDomProperty("value"),
                 "the question nothing answered is back in the input, to send again");
 
-        browser.executeScript("document.getElementById('model').value = arguments[0]", Clients.MODEL);
-        browser.findElement(By.id("prompt")).clear();
-        user.ask("Hello again");
-        String next = PageUser.text(user.completeAnswer());
+        page.browser().executeScript("document.getElementById('model').value = arguments[0]", Clients.MODEL);
+        page.browser().findElement(By.id("prompt")).clear();
+        page.user().ask("Hello again");
+        String next = PageUser.text(page.user().completeAnswer());
         assertTrue(next.startsWith("You said \"Hello again\". This is the first message"),
                 "the unanswered question was not sent again: " + next);
     }
@@ -230,36 +197,36 @@ class WebPageTest {
     void a_stopped_server_is_said_in_the_page_and_the_message_is_not_lost() throws Exception {
         WebServer doomed = DevsPage.start(groq.baseUrl(), scratch);
         try {
-            user.open(doomed);
+            page.user().open(doomed);
         } finally {
             doomed.close();
         }
-        user.ask("Anyone there?");
+        page.user().ask("Anyone there?");
 
         WebElement error = Chromium.waitFor("the error", Duration.ofSeconds(10),
-                () -> browser.findElements(By.cssSelector(".message.assistant .error")).stream().findFirst().orElse(null));
+                () -> page.browser().findElements(By.cssSelector(".message.assistant .error")).stream().findFirst().orElse(null));
         assertTrue(error.getText().startsWith("The page's server does not answer"), error.getText());
-        assertTrue(browser.findElement(By.id("send")).isDisplayed());
-        assertEquals("Anyone there?", browser.findElement(By.id("prompt")).getDomProperty("value"),
+        assertTrue(page.browser().findElement(By.id("send")).isDisplayed());
+        assertEquals("Anyone there?", page.browser().findElement(By.id("prompt")).getDomProperty("value"),
                 "the message that could not be sent is back in the input");
     }
 
     @Test
     void the_simple_chatbot_page_sends_the_last_message_only() throws Exception {
-        browser.findElement(By.cssSelector("nav a[data-page='simple']")).click();
+        page.browser().findElement(By.cssSelector("nav a[data-page='simple']")).click();
         Chromium.waitFor("the Simple Chatbot page", Duration.ofSeconds(10),
-                () -> browser.findElement(By.id("title")).getText().equals("Simple Chatbot"));
-        assertFalse(browser.findElement(By.id("history")).isDisplayed(), "it keeps no conversations");
-        user.ask("My name is Ada");
-        user.completeAnswer();
-        user.ask("What is my name?");
-        String second = PageUser.text(user.completeAnswer());
+                () -> page.browser().findElement(By.id("title")).getText().equals("Simple Chatbot"));
+        assertFalse(page.browser().findElement(By.id("history")).isDisplayed(), "it keeps no conversations");
+        page.user().ask("My name is Ada");
+        page.user().completeAnswer();
+        page.user().ask("What is my name?");
+        String second = PageUser.text(page.user().completeAnswer());
         assertTrue(second.startsWith("You said \"What is my name?\". This is the first message"), second);
-        assertEquals(2, browser.findElements(By.cssSelector(".message.user")).size(), "the page shows the whole chat");
+        assertEquals(2, page.browser().findElements(By.cssSelector(".message.user")).size(), "the page shows the whole chat");
 
-        browser.findElement(By.cssSelector("nav a[data-page='memory']")).click();
+        page.browser().findElement(By.cssSelector("nav a[data-page='memory']")).click();
         Chromium.waitFor("the Chatbot With Memory page", Duration.ofSeconds(10),
-                () -> browser.findElement(By.id("title")).getText().equals("Chatbot With Memory"));
+                () -> page.browser().findElement(By.id("title")).getText().equals("Chatbot With Memory"));
     }
 
     @Test
@@ -278,10 +245,10 @@ class WebPageTest {
             Path launchFile = Files.list(scratch.resolve("home/web")).findFirst().orElseThrow();
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(launchFile)), "the file that opens the page is yours alone");
-            browser.get(launchFile.toUri().toString()); // what the browser is started with: no secret in it
-            user.waitForThePage();
-            user.ask("Asked through ./jbang web");
-            assertTrue(PageUser.text(user.completeAnswer()).startsWith("You said \"Asked through ./jbang web\"."));
+            page.browser().get(launchFile.toUri().toString()); // what the browser is started with: no secret in it
+            page.user().waitForThePage();
+            page.user().ask("Asked through ./jbang web");
+            assertTrue(PageUser.text(page.user().completeAnswer()).startsWith("You said \"Asked through ./jbang web\"."));
         } finally {
             web.destroy(); // SIGTERM, as Ctrl-C: the server stops and says so
             web.waitFor(10, TimeUnit.SECONDS);
@@ -301,16 +268,16 @@ class WebPageTest {
         assumeTrue(file != null, "set BNAGPT_SCREENSHOT=docs/page.png to save the README's picture");
         try (LocalGroq slow = LocalGroq.start(new LocalGroq.Options(0, 12, null, true));
              WebServer own = DevsPage.start(slow.baseUrl(), scratch)) {
-            user.open(own);
-            user.ask("Why is the sky blue?");
-            user.completeAnswer();
-            browser.findElement(By.id("new-chat")).click();
-            user.ask("How do I print **hello** in Java? Like this:", "", "    System.out.println(\"Hello, bnaGPT!\");");
-            user.completeAnswer();
-            user.ask("Now explain streaming to me like I am five, in a few short paragraphs, with an example.");
-            Chromium.waitFor("half of the answer", Duration.ofSeconds(30), () -> user.lastAnswer().getText().length() > 100);
-            Files.write(Repo.root().resolve(file), browser.getScreenshotAs(OutputType.BYTES));
-            user.completeAnswer();
+            page.user().open(own);
+            page.user().ask("Why is the sky blue?");
+            page.user().completeAnswer();
+            page.browser().findElement(By.id("new-chat")).click();
+            page.user().ask("How do I print **hello** in Java? Like this:", "", "    System.out.println(\"Hello, bnaGPT!\");");
+            page.user().completeAnswer();
+            page.user().ask("Now explain streaming to me like I am five, in a few short paragraphs, with an example.");
+            Chromium.waitFor("half of the answer", Duration.ofSeconds(30), () -> page.user().lastAnswer().getText().length() > 100);
+            Files.write(Repo.root().resolve(file), page.browser().getScreenshotAs(OutputType.BYTES));
+            page.user().completeAnswer();
         }
     }
 }
