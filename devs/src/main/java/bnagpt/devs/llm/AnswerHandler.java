@@ -57,7 +57,7 @@ final class AnswerHandler implements StreamingChatResponseHandler {
     }
 
     /**
-     * A built-in tool started or finished (read from the stream by ToolEvents): news like a
+     * A built-in tool started or finished (read from the stream by RawEvents): news like a
      * piece of text, and the answer has begun, so a failure from here on keeps what arrived.
      * The transport closes the stream should the answer be ended before more text comes.
      */

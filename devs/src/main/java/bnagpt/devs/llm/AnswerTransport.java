@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
-import dev.langchain4j.http.client.sse.ServerSentEvent;
-import dev.langchain4j.http.client.sse.ServerSentEventContext;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
 import java.io.ByteArrayInputStream;
@@ -32,10 +30,10 @@ final class AnswerTransport implements dev.langchain4j.http.client.HttpClient {
     private final Watchdog watchdog;
     private final Llm.Listener listener;
     private final Limits limits;
-    private final ToolEvents.Sink tools;
+    private final RawEvents.Sink tools;
 
     /** The built-in tools' runs, read from the stream's events, go to {@code tools}. */
-    AnswerTransport(Exchange exchange, Watchdog watchdog, Llm.Listener listener, Limits limits, ToolEvents.Sink tools) {
+    AnswerTransport(Exchange exchange, Watchdog watchdog, Llm.Listener listener, Limits limits, RawEvents.Sink tools) {
         this.exchange = exchange;
         this.watchdog = watchdog;
         this.listener = listener;
@@ -60,7 +58,7 @@ final class AnswerTransport implements dev.langchain4j.http.client.HttpClient {
         try {
             InputStream stream = isJson(response) ? wholeAnswerAsStream(body) : body;
             // a failure while reading reaches events.onError
-            parser.parse(stream, new ErrorEvents(new ToolEvents(events, tools)));
+            parser.parse(stream, new RawEvents(events, tools));
         } catch (IOException e) {
             events.onError(e); // a whole answer that could not be read
         } finally {
@@ -82,7 +80,7 @@ final class AnswerTransport implements dev.langchain4j.http.client.HttpClient {
         ObjectMapper json = new ObjectMapper();
         JsonNode whole = json.readTree(body);
         if (whole == null || whole.has("error") || !whole.path("choices").path(0).isObject()) {
-            return event(json, whole == null ? json.createObjectNode() : whole); // ErrorEvents, or no answer
+            return event(json, whole == null ? json.createObjectNode() : whole); // RawEvents reads an error, or no answer
         }
         JsonNode choice = whole.path("choices").path(0);
         ObjectNode chunk = json.createObjectNode();
@@ -154,72 +152,5 @@ final class AnswerTransport implements dev.langchain4j.http.client.HttpClient {
                 return transport;
             }
         };
-    }
-
-    /**
-     * Groq reports a failure in the middle of a stream as an event {"error": {...}}, which
-     * LangChain4j's OpenAI module passes over in silence: the answer would just stop. Here it
-     * ends the stream as the failure it is, and its message reaches the sentence.
-     */
-    private static final class ErrorEvents implements ServerSentEventListener {
-        private static final ObjectMapper JSON = new ObjectMapper();
-        private final ServerSentEventListener events;
-
-        ErrorEvents(ServerSentEventListener events) {
-            this.events = events;
-        }
-
-        @Override
-        public void onEvent(ServerSentEvent event, ServerSentEventContext context) {
-            String data = event.data();
-            if (data != null && data.startsWith("{\"error\"")) {
-                JsonNode error = parse(data).path("error");
-                if (error.isObject()) {
-                    context.parsingHandle().cancel();
-                    events.onError(new ErrorEvent(error.path("message").asText("(no message)"),
-                            error.path("code").asText("")));
-                    return;
-                }
-            }
-            events.onEvent(event, context);
-        }
-
-        @Override
-        public void onEvent(ServerSentEvent event) {
-            events.onEvent(event);
-        }
-
-        @Override
-        public void onOpen(SuccessfulHttpResponse response) {
-            events.onOpen(response);
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            events.onError(error);
-        }
-
-        @Override
-        public void onClose() {
-            events.onClose();
-        }
-
-        private static JsonNode parse(String data) {
-            try {
-                return JSON.readTree(data);
-            } catch (IOException e) {
-                return JSON.missingNode();
-            }
-        }
-    }
-
-    /** An error event in the middle of a stream: the server's message and code. */
-    static final class ErrorEvent extends RuntimeException {
-        final String code;
-
-        ErrorEvent(String message, String code) {
-            super(message, null, false, false);
-            this.code = code;
-        }
     }
 }

@@ -68,7 +68,7 @@ final class Failures {
             if (t instanceof BoundedStream.TooLong tooLong) {
                 return new LlmFailure(tooLong.getMessage());
             }
-            if (t instanceof AnswerTransport.ErrorEvent event) {
+            if (t instanceof RawEvents.ErrorEvent event) {
                 return new LlmFailure(errorEvent(event), event.code);
             }
             if (t instanceof HttpTimeoutException) {
@@ -86,7 +86,7 @@ final class Failures {
     /** Why an answer that had begun ended early: the part that arrived is kept, marked cut. */
     String midAnswer(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof AnswerTransport.ErrorEvent event) {
+            if (t instanceof RawEvents.ErrorEvent event) {
                 return errorEvent(event);
             }
             if (t instanceof BoundedStream.TooLong tooLong) {
@@ -213,7 +213,7 @@ final class Failures {
                 + "Groq it is " + GROQ_URL + ").");
     }
 
-    private String errorEvent(AnswerTransport.ErrorEvent event) {
+    private String errorEvent(RawEvents.ErrorEvent event) {
         String said = event.getMessage() + (event.code.isEmpty() ? "" : " (" + event.code + ")");
         return "The server stopped the answer with an error: " + shorten(redact(said), 300);
     }
