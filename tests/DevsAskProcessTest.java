@@ -44,9 +44,14 @@ class DevsAskProcessTest {
 
     /** ./jbang devs ask ARGS, given STDIN, run to its end. */
     ChatCommand.Result ask(Map<String, String> env, String stdin, String... args) throws Exception {
-        Path in = Files.writeString(home.resolve("stdin.txt"), stdin);
-        Path out = home.resolve("stdout.txt");
-        Path err = home.resolve("stderr.txt");
+        return run(home, env, stdin, args);
+    }
+
+    /** ./jbang devs ask ARGS with ENV, given STDIN, run to its end; what it read and wrote kept in FOLDER. */
+    static ChatCommand.Result run(Path folder, Map<String, String> env, String stdin, String... args) throws Exception {
+        Path in = Files.writeString(folder.resolve("stdin.txt"), stdin);
+        Path out = folder.resolve("stdout.txt");
+        Path err = folder.resolve("stderr.txt");
         Process process = builder(env, args).redirectInput(in.toFile()).redirectOutput(out.toFile())
                 .redirectError(err.toFile()).start();
         if (!process.waitFor(3, TimeUnit.MINUTES)) {

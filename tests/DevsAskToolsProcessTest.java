@@ -38,17 +38,7 @@ class DevsAskToolsProcessTest {
     }
 
     ChatCommand.Result ask(String... args) throws Exception {
-        Path in = Files.writeString(home.resolve("stdin.txt"), "");
-        Path out = home.resolve("stdout.txt");
-        Path err = home.resolve("stderr.txt");
-        Process process = DevsAskProcessTest.builder(env(), args).redirectInput(in.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!process.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)) {
-            DevsAskProcessTest.kill(process);
-            throw new AssertionError("ask did not end within 3 minutes");
-        }
-        return new ChatCommand.Result(process.exitValue(), Files.readString(out),
-                ChatCommand.withoutJBangLines(Files.readString(err)));
+        return DevsAskProcessTest.run(home, env(), "", args);
     }
 
     Path jpeg(String name, int width, int height) throws Exception {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -31,10 +30,7 @@ class DevsDocumentsAskTest {
     Path home;
 
     ChatCommand.Result ask(String... args) throws Exception {
-        DevsAskProcessTest run = new DevsAskProcessTest();
-        run.groq = groq;
-        run.home = home;
-        return run.ask(Map.of("GROQ_BASE_URL", groq.baseUrl(), "BNAGPT_HOME", home.toString()), "", args);
+        return DevsAskProcessTest.run(home, Map.of("GROQ_BASE_URL", groq.baseUrl(), "BNAGPT_HOME", home.toString()), "", args);
     }
 
     @Test

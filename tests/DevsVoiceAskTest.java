@@ -9,7 +9,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -34,16 +33,7 @@ class DevsVoiceAskTest {
     }
 
     ChatCommand.Result ask(String... args) throws Exception {
-        Path out = home.resolve("stdout.txt");
-        Path err = home.resolve("stderr.txt");
-        Process process = DevsAskProcessTest.builder(env(), args).redirectInput(ProcessBuilder.Redirect.from(
-                Files.writeString(home.resolve("stdin.txt"), "not the question").toFile()))
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!process.waitFor(3, TimeUnit.MINUTES)) {
-            DevsAskProcessTest.kill(process);
-            throw new AssertionError("ask did not end within 3 minutes");
-        }
-        return new ChatCommand.Result(process.exitValue(), Files.readString(out), ChatCommand.withoutJBangLines(Files.readString(err)));
+        return DevsAskProcessTest.run(home, env(), "not the question", args);
     }
 
     @Test
