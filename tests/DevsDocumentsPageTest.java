@@ -34,6 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 
 /**
  * Read Documents in a real browser, against LocalGroq (which echoes what it was sent): a PDF
@@ -85,6 +86,30 @@ class DevsDocumentsPageTest {
                 () -> !page.browser().findElements(By.cssSelector(".message.assistant .passages .source")).isEmpty());
         assertSourcesAndPassage();
         assertEquals("report.pdf", page.browser().findElement(By.cssSelector(".message.user .document-chip")).getText());
+    }
+
+    @Test
+    void a_document_slow_to_go_up_and_be_read_says_why_beside_its_chip_until_it_is_ready() throws Exception {
+        byte[] pdf = SamplePdf.report(30);
+        // The upload held to a tenth of the file a second: about ten seconds, as a long PDF being indexed takes.
+        page.browser().setNetworkConditions(new ChromiumNetworkConditions().setUploadThroughput(pdf.length / 10));
+        try {
+            page.user().attach(Files.write(scratch.resolve("slow.pdf"), pdf));
+            WebElement reading = Chromium.waitFor("the chip's note", Duration.ofSeconds(5),
+                    () -> page.browser().findElements(By.cssSelector("#attached .thumb.uploading .reading")).stream()
+                            .findFirst().orElse(null));
+            assertEquals("reading...", reading.getText());
+            String why = Chromium.waitFor("the reason, after 3 s", Duration.ofSeconds(8), () -> {
+                String text = page.browser().findElement(By.cssSelector("#attached .thumb.uploading .reading")).getText();
+                return text.equals("reading...") ? null : text;
+            });
+            assertEquals("reading... a long document is indexed once; the first also fetches the embedding model "
+                    + "(about 130 MB, once)", why);
+        } finally {
+            page.browser().deleteNetworkConditions();
+        }
+        waitForChip("slow.pdf");
+        assertTrue(page.browser().findElements(By.cssSelector("#attached .reading")).isEmpty(), "the note goes once it is read");
     }
 
     @Test

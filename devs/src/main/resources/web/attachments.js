@@ -4,7 +4,7 @@
 // which reads what the file really is, scales it again if needed and keeps it. Until the
 // message goes, each shows as a thumbnail with a button that removes it. At most 3 a message.
 import { $, api, element } from "./common.js";
-import { documentChip, isDocument } from "./documents.js";
+import { documentChip, isDocument, readingNote, SLOW_READING_MS } from "./documents.js";
 
 const MOST = 3;
 const LONGEST_SIDE = 1568;
@@ -73,12 +73,15 @@ async function upload(entry, file) {
   entry.file = isDocument(entry.name) ? file : await smaller(file); // a document: read on the server (documents.js)
   if (!isDocument(entry.name)) entry.url = URL.createObjectURL(entry.file);
   draw();
+  const slow = setTimeout(() => { entry.slow = true; draw(); }, SLOW_READING_MS);
   try {
     const response = await api("/api/attachments?name=" + encodeURIComponent(entry.name), "POST", entry.file);
     entry.attachment = await response.json();
   } catch (e) { // not an image, too large, the server gone: said, and the thumbnail goes
     forget(entry);
     composerNote(e.message);
+  } finally {
+    clearTimeout(slow);
   }
   draw();
 }
@@ -123,6 +126,7 @@ function draw() {
   const items = attached.map((entry) => {
     const item = element("div", "thumb" + (isDocument(entry.name) ? " document" : "") + (entry.attachment ? "" : " uploading"));
     if (isDocument(entry.name)) item.append(documentChip(entry.name));
+    if (isDocument(entry.name) && !entry.attachment) item.append(readingNote(entry.slow));
     if (entry.url) item.append(picture(entry.url, entry.name));
     const remove = element("button", "remove", "\u00d7");
     remove.type = "button";

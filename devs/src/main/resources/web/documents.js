@@ -19,6 +19,20 @@ export function documentChip(name) {
   return chip;
 }
 
+/** How long a document may take to go up and be read before its chip says why it takes longer. */
+export const SLOW_READING_MS = 3000;
+
+/**
+ * Beside a document's chip while the server reads it: "reading...", and once that has taken
+ * SLOW_READING_MS, why (a long document is split and indexed once; the very first one also
+ * makes the server fetch the embedding model, which the terminal that started it reports).
+ */
+export function readingNote(slow) {
+  return element("span", "reading", slow
+    ? "reading... a long document is indexed once; the first also fetches the embedding model (about 130 MB, once)"
+    : "reading...");
+}
+
 /** The documents among a question's ATTACHMENTS, as chips added to NODE (the images' row); NODE is returned. */
 export function withDocuments(node, attachments) {
   for (const attachment of attachments.filter((a) => a.kind === "document")) node.append(documentChip(attachment.name));
