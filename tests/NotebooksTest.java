@@ -92,11 +92,12 @@ class NotebooksTest {
     }
 
     @Test
-    void the_walkthrough_has_its_six_notebooks_in_order() throws IOException {
+    void the_walkthrough_has_its_seven_notebooks_in_order() throws IOException {
         List<String> names = notebooks().map(notebook -> notebook.getFileName().toString()).toList();
 
         assertEquals(List.of("00-setup.ipynb", "01-first-request.ipynb", "02-streaming.ipynb",
-                "03-chat-with-memory.ipynb", "04-the-finished-script.ipynb", "05-the-llm-layer.ipynb"), names);
+                "03-chat-with-memory.ipynb", "04-the-finished-script.ipynb", "05-the-llm-layer.ipynb",
+                "06-the-roadmap.ipynb"), names);
     }
 
     /**
@@ -154,7 +155,8 @@ class NotebooksTest {
         String nowhere = "http://127.0.0.1:" + closedPort + "/openai/v1";
         Map<String, String> firstCellNeedingTheServer = Map.of("01-first-request.ipynb", "01-07",
                 "02-streaming.ipynb", "02-03", "03-chat-with-memory.ipynb", "03-03",
-                "04-the-finished-script.ipynb", "04-03", "05-the-llm-layer.ipynb", "05-03");
+                "04-the-finished-script.ipynb", "04-03", "05-the-llm-layer.ipynb", "05-03",
+                "06-the-roadmap.ipynb", "06-04");
         return notebooks().filter(notebook -> firstCellNeedingTheServer.containsKey(notebook.getFileName().toString()))
                 .map(notebook -> dynamicTest(notebook.getFileName().toString(), () -> {
                     Path executed = tree.resolve("executed-" + notebook.getFileName());
