@@ -2379,11 +2379,55 @@ public class chat {
                                 + "so it was left as it is. Saved conversations are plain files.");
                     }
                     String title = titleOf(file);
+                    Set<String> attached = attachedTo(file);
                     Files.delete(file);
+                    forgetUnused(attached);
                     return title;
                 });
             } catch (IOException e) {
                 throw new ChatException("Could not delete the conversation file " + file + " (" + describe(e) + ").");
+            }
+        }
+
+        /** How the devs app's conversations name the files attached to them (kept in files/): "file": "HASH.EXT". */
+        private static final Pattern ATTACHED = Pattern.compile("\"file\"\\s*:\\s*\"([0-9a-f]{64})\\.[a-z0-9]{1,5}\"");
+
+        /** The hashes of the files FILE names, read as text (a damaged file names them too); none when too large. */
+        private static Set<String> attachedTo(Path file) throws IOException {
+            Set<String> hashes = new java.util.HashSet<>();
+            if (Files.size(file) <= LARGEST) {
+                Matcher named = ATTACHED.matcher(new String(readAtMost(file, LARGEST), StandardCharsets.ISO_8859_1));
+                while (named.find()) {
+                    hashes.add(named.group(1));
+                }
+            }
+            return hashes;
+        }
+
+        /**
+         * After a delete, holding the lock: removes the attached files of HASHES (a picture, a
+         * document and its index) that no other saved conversation names, so they do not stay
+         * behind their conversation. One too large to read keeps them all (docs/conversations.md).
+         */
+        private void forgetUnused(Set<String> hashes) throws IOException {
+            for (Path other : files()) {
+                if (hashes.isEmpty()) {
+                    return;
+                }
+                if (Files.size(other) > LARGEST) {
+                    return;
+                }
+                String text = new String(readAtMost(other, LARGEST), StandardCharsets.ISO_8859_1);
+                hashes.removeIf(text::contains);
+            }
+            Path kept = folder.resolve("files");
+            if (hashes.isEmpty() || !Files.isDirectory(kept, LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            try (Stream<Path> entries = Files.list(kept)) {
+                for (Path entry : entries.filter(p -> hashes.contains(p.getFileName().toString().split("\\.")[0])).toList()) {
+                    Files.deleteIfExists(entry); // a link is removed itself, never what it points to
+                }
             }
         }
 

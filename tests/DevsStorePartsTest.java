@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bnagpt.devs.model.Attachment;
+import bnagpt.devs.model.AttachmentStore;
 import bnagpt.devs.model.Conversation;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.model.Message;
@@ -137,6 +138,57 @@ class DevsStorePartsTest {
 
         assertEquals(HASH + ".pdf", read.name());
         assertTrue(read.file().endsWith(".pdf"));
+    }
+
+    @Test
+    void deleting_a_conversation_removes_its_files_and_indexes_but_not_those_another_still_names() throws IOException {
+        ConversationStore store = new ConversationStore(home);
+        AttachmentStore files = new AttachmentStore(home);
+        Attachment photo = files.keep("image", "me.png", "image/png", "a private photo".getBytes());
+        Attachment report = files.keep("document", "report.pdf", "application/pdf", "a private report".getBytes());
+        Attachment shared = files.keep("image", "logo.png", "image/png", "a logo both used".getBytes());
+        Path index = files.path(report.file()).resolveSibling(report.file().replace(".pdf", ".index-minilm-q-400-40.json"));
+        Files.writeString(index, "{}");
+        Conversation deleted = saved(store, Message.user("Look", List.of(photo, report, shared)));
+        Conversation other = saved(store, Message.user("Mine too", List.of(shared)));
+        // A damaged conversation that names the report keeps it: what it refers to cannot be known better.
+        Files.writeString(file("20260101-000000-dead"), "{\"messages\": [{\"attachments\": [{\"file\": \""
+                + report.file() + "\"");
+        Conversation plain = saved(store, Message.user("No files here"));
+
+        store.deleteWithAttachments(deleted.id(), files);
+
+        assertFalse(Files.exists(file(deleted.id())));
+        assertFalse(Files.exists(files.path(photo.file())), "the photo went with its conversation");
+        assertTrue(Files.exists(files.path(shared.file())), "named by " + other.id());
+        assertTrue(Files.exists(files.path(report.file())), "named by the damaged file");
+        assertTrue(Files.exists(index));
+
+        Files.delete(file("20260101-000000-dead"));
+        Conversation last = saved(store, Message.user("Read this", List.of(report)));
+        store.deleteWithAttachments(last.id(), files);
+        assertFalse(Files.exists(files.path(report.file())), "the report went with the last one to name it");
+        assertFalse(Files.exists(index), "and its index beside it");
+        assertTrue(Files.exists(file(plain.id())));
+    }
+
+    @Test
+    void a_question_taken_back_keeps_its_files_for_asking_again() throws IOException {
+        ConversationStore store = new ConversationStore(home);
+        AttachmentStore files = new AttachmentStore(home);
+        Attachment photo = files.keep("image", "me.png", "image/png", "a photo to send again".getBytes());
+        Conversation failed = saved(store, Message.user("Look", List.of(photo)));
+
+        store.delete(failed.id()); // what an engine does when nothing was answered
+
+        assertTrue(Files.exists(files.path(photo.file())));
+    }
+
+    private static Conversation saved(ConversationStore store, Message message) {
+        Conversation conversation = new Conversation();
+        conversation.add(message);
+        store.save(conversation);
+        return conversation;
     }
 
     private Path file(String id) {

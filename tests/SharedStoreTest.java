@@ -263,6 +263,29 @@ class SharedStoreTest {
     // ---------------------------------------------------------------------------------
 
     /** A question, an answer cut short that thought first; instructions, a model, JSON mode. */
+    @Test
+    void deleting_in_chat_java_takes_the_files_only_it_named_as_the_devs_app_does() throws Exception {
+        bnagpt.devs.model.ConversationStore devs = new bnagpt.devs.model.ConversationStore(home);
+        bnagpt.devs.model.AttachmentStore files = new bnagpt.devs.model.AttachmentStore(home);
+        bnagpt.devs.model.Attachment photo = files.keep("image", "me.png", "image/png", "a private photo".getBytes());
+        bnagpt.devs.model.Attachment logo = files.keep("image", "logo.png", "image/png", "a shared logo".getBytes());
+        Path index = files.path(photo.file()).resolveSibling(photo.file().replace(".png", ".index-minilm-q-400-40.json"));
+        Files.writeString(index, "{}"); // what is made from a kept file goes with it
+        bnagpt.devs.model.Conversation page = new bnagpt.devs.model.Conversation();
+        page.add(bnagpt.devs.model.Message.user("Look", List.of(photo, logo)));
+        devs.save(page);
+        bnagpt.devs.model.Conversation other = new bnagpt.devs.model.Conversation();
+        other.add(bnagpt.devs.model.Message.user("The logo again", List.of(logo)));
+        devs.save(other);
+
+        new chat.ConversationStore(home).delete(page.id());
+
+        assertFalse(Files.exists(files.path(photo.file())));
+        assertFalse(Files.exists(index));
+        assertTrue(Files.exists(files.path(logo.file())), "the other conversation still shows it");
+        assertEquals(List.of(other.id() + ".json", "files"), names());
+    }
+
     private static bnagpt.devs.model.Conversation devsConversation() {
         bnagpt.devs.model.Conversation conversation = new bnagpt.devs.model.Conversation();
         conversation.add(Message.user("Tell me a story"));

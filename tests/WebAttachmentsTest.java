@@ -183,6 +183,30 @@ class WebAttachmentsTest {
         assertEquals("The message is empty.", refusal("{\"message\":\" \",\"attachments\":[]}"));
     }
 
+    @Test
+    void deleting_a_conversation_in_the_sidebar_deletes_its_pictures_with_it() throws IOException {
+        JsonNode kept = upload("holiday.png", WebPictures.plain(40, 30, "png"));
+        String file = kept.path("file").asText();
+        String id;
+        try (Response answer = call(withSecret("/api/chat").post(RequestBody.create(
+                "{\"message\":\"What is this?\",\"attachments\":[" + kept + "]}", JSON_TYPE)))) {
+            String events = answer.body().string();
+            java.util.regex.Matcher start = java.util.regex.Pattern.compile("\"conversation\":\"([^\"]+)\"").matcher(events);
+            assertTrue(start.find(), events);
+            id = start.group(1);
+        }
+        assertTrue(Files.exists(new AttachmentStore(home).path(file)));
+
+        try (Response deleted = call(withSecret("/api/conversations/" + id).delete())) {
+            assertEquals(200, deleted.code());
+        }
+
+        assertFalse(Files.exists(new AttachmentStore(home).path(file)), "the picture went with its conversation");
+        try (Response gone = call(withSecret("/api/attachments/" + file))) {
+            assertEquals(404, gone.code());
+        }
+    }
+
     private static String refusal(String body) throws IOException {
         try (Response refused = call(withSecret("/api/chat").post(RequestBody.create(body, JSON_TYPE)))) {
             assertEquals(400, refused.code(), body);

@@ -12,14 +12,20 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The files attached to conversations (images, documents), kept beside them in
  * $BNAGPT_HOME/conversations/files, each under its SHA-256 and an extension chosen from its
  * media type, never under the user's name for it: a name cannot reach outside the folder,
  * and the same file attached to two conversations (or to a branch of one) is kept once.
- * Conversations refer to them by that name (Attachment.file).
+ * Conversations refer to them by that name (Attachment.file). A file goes when the last
+ * conversation that refers to it is deleted (ConversationStore.deleteWithAttachments).
  */
 public final class AttachmentStore {
     /** The largest file kept: a photo before scaling, a long PDF. */
@@ -28,6 +34,9 @@ public final class AttachmentStore {
     private static final Map<String, String> EXTENSIONS = Map.of("image/jpeg", "jpg", "image/png", "png",
             "image/gif", "gif", "image/webp", "webp", "application/pdf", "pdf", "text/plain", "txt",
             "text/markdown", "md");
+
+    /** How a saved conversation refers to a kept file: "file": "HASH.EXT" (the hash is group 1). */
+    private static final Pattern REFERENCE = Pattern.compile("\"file\"\\s*:\\s*\"([0-9a-f]{64})\\.[a-z0-9]{1,5}\"");
 
     private final Path folder;
 
@@ -87,6 +96,30 @@ public final class AttachmentStore {
             throw new StoreException("There is no attached file \"" + shortName(String.valueOf(file)) + "\".");
         }
         return folder.resolve(file);
+    }
+
+    /** The hashes of the files a saved conversation's TEXT refers to; read as text, so a damaged file names them too. */
+    public static Set<String> referencedBy(String text) {
+        Set<String> hashes = new LinkedHashSet<>();
+        for (Matcher reference = REFERENCE.matcher(text); reference.find(); ) {
+            hashes.add(reference.group(1));
+        }
+        return hashes;
+    }
+
+    /**
+     * Removes every kept file of HASH: the file itself (under any extension: the same bytes
+     * may be kept as .txt and .md) and what was made from it beside it (a document's index).
+     */
+    public void forget(String hash) throws IOException {
+        if (!hash.matches("[0-9a-f]{64}") || !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(folder)) {
+            for (Path entry : entries.filter(p -> p.getFileName().toString().startsWith(hash + ".")).toList()) {
+                Files.deleteIfExists(entry); // a link is removed itself, never what it points to
+            }
+        }
     }
 
     private static String shortName(String name) {

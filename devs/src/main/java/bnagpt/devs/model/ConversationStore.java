@@ -1,13 +1,16 @@
 package bnagpt.devs.model;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Saved conversations: one readable JSON file each in {@code $BNAGPT_HOME/conversations},
@@ -135,6 +138,43 @@ public final class ConversationStore {
             Files.delete(file);
             return null;
         });
+    }
+
+    /**
+     * The user's Delete: removes a saved conversation and, in the same hold of the lock, the
+     * attached files (with a document's index) that no other saved conversation refers to, so
+     * a photo or a document does not stay behind in files/ once its conversation is gone.
+     * Another conversation keeps a file when its text names the file's hash at all, damaged
+     * or not; one too large to read keeps every file. (A question that failed is taken back
+     * with {@link #delete}, which keeps the files: the question is sent again with them.)
+     */
+    public void deleteWithAttachments(String id, AttachmentStore attachments) {
+        Path file = folder.existingFile(id);
+        folder.locked("Could not delete " + file, () -> {
+            String text = textOf(file);
+            Set<String> unused = text == null ? new HashSet<>() : new HashSet<>(AttachmentStore.referencedBy(text));
+            Files.delete(file);
+            for (ConversationFolder.Saved other : folder.files()) {
+                if (unused.isEmpty()) {
+                    break;
+                }
+                String others = textOf(other.file());
+                unused.removeIf(hash -> others == null || others.contains(hash));
+            }
+            for (String hash : unused) {
+                attachments.forget(hash);
+            }
+            return null;
+        });
+    }
+
+    /** A conversation file as text to look for names in (its bytes as Latin-1: the names are ASCII); null when too large. */
+    private static String textOf(Path file) throws IOException {
+        try {
+            return new String(ConversationFolder.readAtMost(file), StandardCharsets.ISO_8859_1);
+        } catch (StoreException e) {
+            return null;
+        }
     }
 
     /** Gives a saved conversation a title of the user's; it is kept when the conversation goes on. */

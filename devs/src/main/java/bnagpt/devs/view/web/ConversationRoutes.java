@@ -1,5 +1,6 @@
 package bnagpt.devs.view.web;
 
+import bnagpt.devs.model.AttachmentStore;
 import bnagpt.devs.model.Conversation;
 import bnagpt.devs.model.ConversationStore;
 import bnagpt.devs.model.Message;
@@ -17,13 +18,16 @@ final class ConversationRoutes {
     private final ObjectMapper json;
     private final MessageParts parts;
     private final ConversationStore store;
+    private final AttachmentStore attachments;
     /** Whether a conversation is answering right now: it is then neither renamed nor deleted. */
     private final Predicate<String> answering;
 
-    ConversationRoutes(ObjectMapper json, ConversationStore store, Predicate<String> answering) {
+    ConversationRoutes(ObjectMapper json, ConversationStore store, AttachmentStore attachments,
+            Predicate<String> answering) {
         this.json = json;
         this.parts = new MessageParts(json);
         this.store = store;
+        this.attachments = attachments;
         this.answering = answering;
     }
 
@@ -73,7 +77,7 @@ final class ConversationRoutes {
 
     void delete(String id) {
         refuseWhileAnswering(id);
-        store.delete(id);
+        store.deleteWithAttachments(id, attachments); // its images and documents go with it, unless another refers to them
     }
 
     private void refuseWhileAnswering(String id) {

@@ -63,7 +63,7 @@ public final class WebServer implements AutoCloseable {
         this.files = new PageFiles(pageFolder);
         this.voice = voice == null ? null : new VoiceRoutes(json, voice);
         this.chat = new ChatRoute(json, engines, store, assistants, new QuestionParts(kept), clock, log);
-        this.conversations = new ConversationRoutes(json, store, chat::answering);
+        this.conversations = new ConversationRoutes(json, store, kept, chat::answering);
         this.attachments = new AttachmentRoutes(new Pictures(kept), kept,
                 documents == null ? null : new DocumentUploads(documents));
         this.state = new PageState(json, models, assistants, conversations);
