@@ -206,8 +206,9 @@ class DevsAskProcessTest {
     void ctrl_c_mid_answer_stops_it_keeps_the_part_on_stdout_and_saves_it_marked_cut() throws Exception {
         Path out = home.resolve("stdout.txt");
         Path err = home.resolve("stderr.txt");
-        Process process = builder(env(), "slowly #mock:tokens=200000 #mock:tps=500").redirectOutput(out.toFile())
-                .redirectError(err.toFile()).start();
+        ProcessBuilder ask = builder(env(), "slowly #mock:tokens=200000 #mock:tps=500");
+        ask.command().addAll(0, withCtrlC());
+        Process process = ask.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
             waitForSavedAnswer(home.resolve("conversations"), Duration.ofMinutes(2)); // the app runs and streams
             ProcessHandle app = Stream.concat(Stream.of(process.toHandle()), process.descendants())
@@ -225,6 +226,20 @@ class DevsAskProcessTest {
         assertTrue(answer.cut());
         assertEquals(Files.readString(out, StandardCharsets.UTF_8).strip(), answer.content().strip(),
                 "what was shown is what was saved");
+    }
+
+    /**
+     * What puts Ctrl-C back as a terminal has it: a suite started in the background by a
+     * non-interactive shell (`bash .ci/run &`, nohup) passes SIGINT on as ignored, and a JVM
+     * that starts with SIGINT ignored never hears it. GNU env resets it; without GNU env, nothing.
+     */
+    private static List<String> withCtrlC() throws IOException, InterruptedException {
+        try {
+            Process probe = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true).start();
+            return probe.waitFor() == 0 ? List.of("env", "--default-signal=INT") : List.of();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     private static void waitForSavedAnswer(Path folder, Duration patience) throws IOException, InterruptedException {
