@@ -3,7 +3,6 @@ package bnagpt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -69,18 +68,7 @@ class DevsDocumentsAskTest {
 
     @Test
     void each_bad_file_is_one_sentence_and_nothing_is_asked() throws Exception {
-        Path big = home.resolve("huge.pdf");
-        try (RandomAccessFile file = new RandomAccessFile(big.toFile(), "rw")) {
-            file.setLength(100L << 20);
-        }
-        Map<Path, String> bad = Map.of(
-                Files.write(home.resolve("locked.pdf"), SamplePdf.encrypted()),
-                "\"locked.pdf\" is encrypted with a password, so it cannot be read: attach a copy saved without the password.",
-                Files.write(home.resolve("scan.pdf"), SamplePdf.scanned(1)),
-                "\"scan.pdf\" has no text to read (a scan?): attach a PDF with text, or its text as .txt.",
-                Files.write(home.resolve("photo.txt"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0}),
-                "\"photo.txt\" is not UTF-8 text (a binary file?): attach text saved as UTF-8, or a PDF.",
-                big, "\"huge.pdf\" is 100 MB; documents up to 32 MB can be attached. Attach a part of it.");
+        Map<Path, String> bad = BadDocuments.writtenIn(home);
         for (Map.Entry<Path, String> file : bad.entrySet()) {
             ChatCommand.Result result = ask("--doc", file.getKey().toString(), "What does it say?");
             assertEquals(2, result.exitCode(), result.stderr());

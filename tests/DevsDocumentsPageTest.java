@@ -20,7 +20,6 @@ import bnagpt.devs.model.DocumentReader;
 import bnagpt.devs.view.web.WebServer;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,18 +113,7 @@ class DevsDocumentsPageTest {
 
     @Test
     void each_bad_file_is_one_sentence_under_the_input_and_its_chip_goes() throws Exception {
-        Path big = scratch.resolve("huge.pdf");
-        try (RandomAccessFile file = new RandomAccessFile(big.toFile(), "rw")) {
-            file.setLength(100L << 20);
-        }
-        Map<Path, String> bad = Map.of(
-                Files.write(scratch.resolve("locked.pdf"), SamplePdf.encrypted()),
-                "\"locked.pdf\" is encrypted with a password, so it cannot be read: attach a copy saved without the password.",
-                Files.write(scratch.resolve("scan.pdf"), SamplePdf.scanned(1)),
-                "\"scan.pdf\" has no text to read (a scan?): attach a PDF with text, or its text as .txt.",
-                Files.write(scratch.resolve("photo.txt"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0}),
-                "\"photo.txt\" is not UTF-8 text (a binary file?): attach text saved as UTF-8, or a PDF.",
-                big, "\"huge.pdf\" is 100 MB; documents up to 32 MB can be attached. Attach a part of it.");
+        Map<Path, String> bad = BadDocuments.writtenIn(scratch);
         for (Map.Entry<Path, String> file : bad.entrySet()) {
             page.user().attach(file.getKey());
             WebElement note = Chromium.waitFor("the sentence for " + file.getKey().getFileName(), Duration.ofSeconds(30),
